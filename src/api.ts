@@ -1,0 +1,58 @@
+// The public object: every method of the SDK behind a guard, so nothing Tacit does can throw into the
+// host page. Synchronous throws and rejections both become a warning and a safe resolved value.
+
+import { Tacit, VERSION } from './sdk.ts';
+import type { TacitApi } from './types.ts';
+import { describe } from './warn.ts';
+
+type Method = keyof TacitApi;
+
+const SAFE_VALUES: { [K in Method]: () => unknown } = {
+  init: () => undefined,
+  track: () => undefined,
+  page: () => undefined,
+  consent: () => 'pending',
+  forget: () => undefined,
+  export: () => null,
+  recommend: () => ({ items: [], strategy: 'error' }),
+  segments: () => [],
+  sync: () => ({ sent: false, reason: 'error' }),
+  inspect: () => ({}),
+  on: () => () => {},
+};
+
+export const METHODS = Object.keys(SAFE_VALUES) as Method[];
+
+export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
+
+export function createApi(sdk: Tacit): PublicTacit {
+  const api: Record<string, unknown> = { loaded: true, version: VERSION };
+  for (const name of METHODS) {
+    const method = (sdk[name] as (...args: unknown[]) => unknown).bind(sdk);
+    api[name] = (...args: unknown[]) => {
+      const fail = (error: unknown) => {
+        sdk.warnings.report('internal', `${name}() failed: ${describe(error)}`);
+        return SAFE_VALUES[name]();
+      };
+      try {
+        const result = method(...args);
+        return result instanceof Promise ? result.catch(fail) : result;
+      } catch (error) {
+        const safe = fail(error);
+        return name === 'on' ? safe : Promise.resolve(safe);
+      }
+    };
+  }
+  installLifecycle(sdk);
+  return Object.freeze(api) as unknown as PublicTacit;
+}
+
+/** Write what is buffered when the page is hidden: after that the browser may never run us again. */
+function installLifecycle(sdk: Tacit): void {
+  if (typeof addEventListener !== 'function') return;
+  const flush = () => void sdk.flush().catch(() => {});
+  addEventListener('pagehide', flush);
+  addEventListener('visibilitychange', () => {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') flush();
+  });
+}

@@ -1,0 +1,93 @@
+// Batches validated events off the hot path: track() only pushes into an array; the write to storage
+// happens when the page is idle (or at once when it is being hidden). A failed write puts the batch back
+// in front of the buffer, so nothing is lost and, because each append is one transaction, nothing is
+// written twice.
+
+import type { NewEvent, Store } from './store.ts';
+
+/** While consent is pending, events wait in memory (never on disk), up to this many. */
+export const MAX_BUFFERED = 500;
+const FLUSH_AT = 100;
+
+export interface RecorderHooks {
+  /** The store to write to, or null while nothing may be stored (consent not granted, no store yet). */
+  store(): Store | null;
+  onStored(seqs: number[]): void;
+  onError(error: unknown): void;
+  onOverflow(dropped: number): void;
+}
+
+type Schedule = (run: () => void) => void;
+
+const idle: Schedule = (run) => {
+  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number })
+    .requestIdleCallback;
+  if (ric) ric(run, { timeout: 1000 });
+  else setTimeout(run, 0);
+};
+
+export class Recorder {
+  private buffer: NewEvent[] = [];
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private retryDelay = 0;
+
+  constructor(
+    private readonly hooks: RecorderHooks,
+    private readonly schedule: Schedule = idle,
+  ) {}
+
+  get pending(): readonly NewEvent[] {
+    return this.buffer;
+  }
+
+  push(event: NewEvent): void {
+    this.buffer.push(event);
+    if (this.buffer.length > MAX_BUFFERED) {
+      const dropped = this.buffer.length - MAX_BUFFERED;
+      this.buffer.splice(0, dropped);
+      this.hooks.onOverflow(dropped);
+    }
+    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    else this.requestFlush();
+  }
+
+  /** Forget everything not yet written (consent denied, forget()). */
+  discard(): void {
+    this.buffer = [];
+  }
+
+  requestFlush(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (this.retryDelay > 0) setTimeout(run, this.retryDelay);
+    else this.schedule(run);
+  }
+
+  /** Writes the buffer now. Serialised: concurrent calls wait for each other. */
+  flush(): Promise<void> {
+    this.running = this.running.then(() => this.writeBuffer());
+    return this.running;
+  }
+
+  private async writeBuffer(): Promise<void> {
+    const store = this.hooks.store();
+    if (!store || this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      const seqs = await store.append(batch);
+      this.retryDelay = 0;
+      this.hooks.onStored(seqs);
+    } catch (error) {
+      this.buffer = batch.concat(this.buffer).slice(-MAX_BUFFERED);
+      this.retryDelay = Math.min(30_000, Math.max(250, this.retryDelay * 2));
+      this.hooks.onError(error);
+      this.requestFlush();
+    }
+  }
+}

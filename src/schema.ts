@@ -1,0 +1,56 @@
+// The IndexedDB schema, shared by the main thread and the worker. One database per origin; each
+// version's migration runs in order, so a shopper on any older version upgrades cleanly.
+
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { StoredEvent } from './types.ts';
+
+export const DB_NAME = 'tacit';
+export const DB_VERSION = 1;
+
+export interface EmbeddingRecord {
+  /** model id + item content hash: a changed title or a changed model misses the cache. */
+  key: string;
+  vector: Int8Array;
+  scale: number;
+}
+
+export interface TacitDB extends DBSchema {
+  events: { key: number; value: StoredEvent; indexes: { ts: number } };
+  kv: { key: string; value: unknown };
+  embeddings: { key: string; value: EmbeddingRecord };
+}
+
+export type TacitDatabase = IDBPDatabase<TacitDB>;
+
+const MIGRATIONS: ((db: IDBPDatabase<TacitDB>) => void)[] = [
+  // v1: events with a cross-tab sequence (autoIncrement), key-value state, item embedding cache.
+  (db) => {
+    const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+    events.createIndex('ts', 'ts');
+    db.createObjectStore('kv');
+    db.createObjectStore('embeddings', { keyPath: 'key' });
+  },
+];
+
+export interface OpenOptions {
+  /** Called when another tab wants to upgrade or delete the database: we must let go. */
+  onVersionChange?: () => void;
+  /** Called when this open waits on another tab that holds an older version open. */
+  onBlocked?: () => void;
+}
+
+export async function openTacitDB(options: OpenOptions = {}): Promise<TacitDatabase> {
+  const db = await openDB<TacitDB>(DB_NAME, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v](database);
+    },
+    blocked: () => options.onBlocked?.(),
+    blocking: () => {
+      db.close();
+      options.onVersionChange?.();
+    },
+  });
+  return db;
+}
+
+export const ALL_STORES = ['events', 'kv', 'embeddings'] as const;

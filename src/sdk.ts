@@ -1,0 +1,344 @@
+// The Tacit SDK on the main thread: validation, consent, storage. It stays small; the engine (worker,
+// model) and the report sync are separate chunks loaded only when needed, after the page is idle.
+
+import { CONSENT_KEY, globalPrivacyControl, initialConsent, readStoredGrant } from './consent.ts';
+import { validateEvent } from './events.ts';
+import { MemoryStore } from './memory-store.ts';
+import { Recorder } from './recorder.ts';
+import { DEFAULT_RETENTION, IndexedDBStore, deleteDatabase, type Retention, type Store } from './store.ts';
+import type {
+  ConsentState,
+  ExportedData,
+  Properties,
+  RecommendOptions,
+  RecommendResult,
+  SegmentScore,
+  TacitApi,
+  TacitConfig,
+  TacitEventName,
+} from './types.ts';
+import { Warnings, describe } from './warn.ts';
+
+export const VERSION = '0.1.0';
+
+const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending'];
+
+export interface SdkEnvironment {
+  now?: () => number;
+  /** Where the SDK's own files are served (worker, ORT wasm, models). */
+  baseUrl?: string;
+}
+
+/** Extension points filled by lazily loaded chunks (engine, sync). */
+export interface EngineHost {
+  recommend(options: RecommendOptions): Promise<RecommendResult>;
+  segments(): Promise<SegmentScore[]>;
+  sync(): Promise<unknown>;
+  notifyStored(): void;
+  inspect(): Promise<Record<string, unknown>>;
+  forget(): Promise<void>;
+}
+
+export class Tacit {
+  readonly warnings = new Warnings();
+  private config: TacitConfig = {};
+  private initialized = false;
+  private initDone: Promise<void> | null = null;
+  private consentState: ConsentState = 'pending';
+  private store: Store | null = null;
+  private storeOpening: Promise<Store> | null = null;
+  private listeners = new Map<string, Set<(detail: unknown) => void>>();
+  private readonly recorder: Recorder;
+  private readonly now: () => number;
+  private retention: Retention = DEFAULT_RETENTION;
+  engine: EngineHost | null = null;
+
+  constructor(private readonly env: SdkEnvironment = {}) {
+    this.now = env.now ?? Date.now;
+    this.recorder = new Recorder({
+      store: () => (this.consentState === 'granted' ? this.store : null),
+      onStored: (seqs) => {
+        this.emit('stored', { count: seqs.length, lastSeq: seqs[seqs.length - 1] });
+        this.engine?.notifyStored();
+      },
+      onError: (error) => this.handleWriteError(error),
+      onOverflow: (n) => this.warnings.report('buffer-full', `${n} event(s) dropped: more than 500 waiting for consent or storage`),
+    });
+  }
+
+  get consentStatus(): ConsentState {
+    return this.consentState;
+  }
+
+  get storageKind(): 'indexeddb' | 'memory' | 'none' {
+    return this.store?.kind ?? 'none';
+  }
+
+  get settings(): Readonly<TacitConfig> {
+    return this.config;
+  }
+
+  // ── public API ────────────────────────────────────────────────────────────────────────────────
+
+  init(config: TacitConfig = {}): Promise<void> {
+    if (this.initialized) {
+      this.warnings.report('init-twice', 'init() was called more than once; the first configuration stays');
+      return this.initDone ?? Promise.resolve();
+    }
+    this.initialized = true;
+    this.initDone = this.start(config).catch((error) => this.warnings.report('init-failed', `init failed: ${describe(error)}`));
+    return this.initDone;
+  }
+
+  track(event: string, properties?: Properties): Promise<void> {
+    const result = validateEvent(event, properties);
+    if (!result.ok) {
+      this.warnings.report('invalid-event', result.error);
+      return Promise.resolve();
+    }
+    for (const warning of result.warnings) this.warnings.report('event-cleaned', warning);
+    if (this.consentState === 'denied') return Promise.resolve();
+    this.recorder.push({ ts: this.now(), event: result.event, properties: result.properties });
+    return Promise.resolve();
+  }
+
+  page(properties: Properties = {}): Promise<void> {
+    // The path only: query strings and fragments can carry e-mail addresses or tokens.
+    const path = typeof location !== 'undefined' ? location.pathname : undefined;
+    return this.track('Page Viewed', { path, ...(isObject(properties) ? properties : {}) });
+  }
+
+  async consent(state: ConsentState): Promise<ConsentState> {
+    if (!CONSENT_STATES.includes(state)) {
+      this.warnings.report('invalid-consent', `consent(state): state must be 'granted', 'denied' or 'pending', not ${JSON.stringify(state)}`);
+      return this.consentState;
+    }
+    if (this.initDone) await this.initDone;
+    if (state === 'granted' && globalPrivacyControl() && this.respectGpc()) {
+      this.warnings.report(
+        'gpc',
+        'Global Privacy Control is on: consent stays denied (set privacy.respectGlobalPrivacyControl: false to let a grant override it)',
+      );
+      return this.consentState;
+    }
+    await this.applyConsent(state);
+    return this.consentState;
+  }
+
+  async forget(): Promise<void> {
+    this.recorder.discard();
+    try {
+      await this.engine?.forget();
+    } catch (error) {
+      this.warnings.report('forget-engine', `forget: the engine did not reset cleanly: ${describe(error)}`);
+    }
+    try {
+      if (this.store) await this.store.clear();
+      else await deleteDatabase();
+      this.store?.close();
+      this.store = null;
+      this.storeOpening = null;
+      await deleteCaches();
+    } catch (error) {
+      this.warnings.report('forget-failed', `forget: ${describe(error)}`);
+    }
+  }
+
+  async export(): Promise<ExportedData> {
+    if (this.initDone) await this.initDone;
+    await this.recorder.flush();
+    let events: ExportedData['events'] = [];
+    let state: Record<string, unknown> = {};
+    try {
+      if (this.store) [events, state] = await Promise.all([this.store.events(), this.store.state()]);
+    } catch (error) {
+      this.warnings.report('export-failed', `export: could not read storage: ${describe(error)}`);
+    }
+    return {
+      format: 'tacit-export/1',
+      exportedAt: new Date(this.now()).toISOString(),
+      consent: this.consentState,
+      storage: this.storageKind,
+      events,
+      state,
+    };
+  }
+
+  async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
+    if (this.initDone) await this.initDone;
+    if (!this.engine) return { items: [], strategy: 'unavailable' };
+    return this.engine.recommend(options);
+  }
+
+  async segments(): Promise<SegmentScore[]> {
+    if (this.initDone) await this.initDone;
+    return this.engine ? this.engine.segments() : [];
+  }
+
+  async sync(): Promise<unknown> {
+    if (this.initDone) await this.initDone;
+    return this.engine ? this.engine.sync() : { sent: false, reason: 'unavailable' };
+  }
+
+  async inspect(): Promise<Record<string, unknown>> {
+    if (this.initDone) await this.initDone;
+    const data = await this.export();
+    const engine = this.engine ? await this.engine.inspect() : {};
+    return {
+      version: VERSION,
+      consent: this.consentState,
+      storage: this.storageKind,
+      events: data.events,
+      unsavedEvents: this.recorder.pending.length,
+      state: data.state,
+      ...engine,
+    };
+  }
+
+  on(name: TacitEventName, listener: (detail: unknown) => void): () => void {
+    if (typeof listener !== 'function') {
+      this.warnings.report('invalid-listener', `on("${String(name)}", listener): listener must be a function`);
+      return () => {};
+    }
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  emit(name: TacitEventName, detail: unknown): void {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        listener(detail);
+      } catch (error) {
+        this.warnings.report('listener-threw', `a listener for "${name}" threw: ${describe(error)}`);
+      }
+    }
+  }
+
+  /** Writes everything buffered now (the page is being hidden). */
+  flush(): Promise<void> {
+    return this.recorder.flush();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  private async start(config: TacitConfig): Promise<void> {
+    this.config = normalizeConfig(config, this.warnings);
+    this.warnings.onError = this.config.onError;
+    const retention = this.config.retention ?? {};
+    this.retention = {
+      maxAgeMs: (retention.maxAgeDays ?? 90) * 24 * 3600 * 1000,
+      maxEvents: retention.maxEvents ?? 5000,
+    };
+    const gpc = globalPrivacyControl();
+    const decision = initialConsent({
+      configured: this.config.consent ?? 'pending',
+      storedGrant: !gpc && (await readStoredGrant()),
+      globalPrivacyControl: gpc,
+      respectGlobalPrivacyControl: this.respectGpc(),
+    });
+    await this.applyConsent(decision.state);
+    this.emit('ready', { consent: this.consentState, storage: this.storageKind });
+  }
+
+  private respectGpc(): boolean {
+    return this.config.privacy?.respectGlobalPrivacyControl !== false;
+  }
+
+  private async applyConsent(state: ConsentState): Promise<void> {
+    const previous = this.consentState;
+    this.consentState = state;
+    if (state === 'granted') {
+      const store = await this.openStore();
+      try {
+        await store.set(CONSENT_KEY, { state: 'granted', day: dayOf(this.now()) });
+      } catch (error) {
+        this.handleWriteError(error);
+      }
+      await this.recorder.flush();
+    } else if (state === 'denied') {
+      // Withdrawal deletes what was stored under the earlier grant.
+      this.recorder.discard();
+      if (previous === 'granted' || this.store) await this.forget();
+      else await deleteDatabase();
+    } else if (this.store) {
+      await this.store.delete(CONSENT_KEY).catch(() => {});
+    }
+    if (previous !== state) this.emit('consent', { state });
+  }
+
+  private openStore(): Promise<Store> {
+    if (this.store) return Promise.resolve(this.store);
+    this.storeOpening ??= IndexedDBStore.open(this.retention, this.now)
+      .catch((error): Store => {
+        this.warnings.report('storage-fallback', `IndexedDB is unavailable (${describe(error)}); Tacit keeps data in memory for this page only`);
+        return new MemoryStore(this.retention, this.now);
+      })
+      .then((store) => (this.store = store));
+    return this.storeOpening;
+  }
+
+  private handleWriteError(error: unknown): void {
+    const store = this.store;
+    this.warnings.report('storage-write', `could not write to ${store?.kind ?? 'storage'}: ${describe(error)}`);
+    // A database that keeps failing (deleted under us, corrupted) is replaced by memory: keep the page's data.
+    if (store && store.kind === 'indexeddb' && !isTransient(error)) {
+      this.store = new MemoryStore(this.retention, this.now);
+      this.storeOpening = Promise.resolve(this.store);
+      this.warnings.report('storage-fallback', 'IndexedDB failed; Tacit keeps data in memory for this page only');
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'QuotaExceededError' || name === 'TransactionInactiveError' || name === 'AbortError';
+}
+
+function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Cache Storage entries Tacit (through transformers.js) created: model files. */
+export const CACHE_NAMES = ['transformers-cache', 'tacit-models'];
+
+async function deleteCaches(): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  await Promise.all(CACHE_NAMES.map((name) => caches.delete(name).catch(() => false)));
+}
+
+/** Keeps only well-typed settings; each bad one is reported and replaced by its default. */
+export function normalizeConfig(input: unknown, warnings: Warnings): TacitConfig {
+  if (!isObject(input)) {
+    if (input !== undefined) warnings.report('invalid-config', 'init(config): config must be an object; using defaults');
+    return {};
+  }
+  const config = { ...input } as TacitConfig & Record<string, unknown>;
+  const bad = (key: string, why: string) => {
+    warnings.report('invalid-config', `init(config): ${key} ${why}; using the default`);
+    delete config[key];
+  };
+  for (const key of ['catalog', 'catalogVectors', 'server', 'baseUrl'] as const) {
+    if (config[key] !== undefined && typeof config[key] !== 'string') bad(key, 'must be a URL string');
+  }
+  if (config.consent !== undefined && config.consent !== 'granted' && config.consent !== 'pending') {
+    bad('consent', "must be 'granted' or 'pending'");
+  }
+  if (config.onError !== undefined && typeof config.onError !== 'function') bad('onError', 'must be a function');
+  if (config.retention !== undefined) {
+    const r = config.retention;
+    const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
+    if (!isObject(r) || !positive(r.maxAgeDays) || !positive(r.maxEvents)) {
+      bad('retention', 'must be { maxAgeDays?: number > 0, maxEvents?: number > 0 }');
+    }
+  }
+  for (const key of ['model', 'ranking', 'privacy', 'segments'] as const) {
+    if (config[key] !== undefined && !isObject(config[key])) bad(key, 'must be an object');
+  }
+  return config;
+}

@@ -1,0 +1,22 @@
+// The paste-in snippet. It defines window.tacit as a queue: each call is kept, in order, with the
+// resolver of the promise it returns, until the SDK (loaded async, never render-blocking) replays it.
+// Pasting it twice is harmless: the second copy sees the first and does nothing.
+// Build output: dist/snippet.min.js. Replace SDK_URL with where tacit.js is served.
+(function (w, d, url) {
+  var t = (w.tacit = w.tacit || []);
+  if (t.loaded || t.queued) return;
+  t.queued = 1;
+  'init track page consent forget export recommend segments sync inspect on'.split(' ').forEach(function (m) {
+    t[m] = function () {
+      var a = [].slice.call(arguments);
+      return new Promise(function (r) {
+        t.push([m, a, r]);
+      });
+    };
+  });
+  var s = d.createElement('script');
+  s.type = 'module';
+  s.async = true;
+  s.src = url;
+  (d.head || d.documentElement).appendChild(s);
+})(window, document, 'SDK_URL');

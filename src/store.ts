@@ -1,0 +1,212 @@
+// Where Tacit keeps the shopper's data on the device. The IndexedDB store is the real one; the memory
+// store (memory-store.ts) stands in for the page's life where IndexedDB is missing or blocked.
+
+import { ALL_STORES, openTacitDB, type TacitDatabase } from './schema.ts';
+import type { StoredEvent } from './types.ts';
+
+export type NewEvent = Omit<StoredEvent, 'seq'>;
+
+export interface Retention {
+  maxAgeMs: number;
+  maxEvents: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { maxAgeMs: 90 * 24 * 3600 * 1000, maxEvents: 5000 };
+
+export interface Store {
+  readonly kind: 'indexeddb' | 'memory';
+  /** Appends events in one transaction and applies retention; returns their sequence numbers. */
+  append(events: NewEvent[]): Promise<number[]>;
+  events(afterSeq?: number): Promise<StoredEvent[]>;
+  count(): Promise<number>;
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  state(): Promise<Record<string, unknown>>;
+  /** Deletes every byte this store holds. */
+  clear(): Promise<void>;
+  close(): void;
+}
+
+const QUOTA_RETRIES = 3;
+
+export function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}
+
+export class IndexedDBStore implements Store {
+  readonly kind = 'indexeddb' as const;
+  private db: TacitDatabase | null;
+
+  private constructor(
+    db: TacitDatabase,
+    private readonly retention: Retention,
+    private readonly now: () => number,
+  ) {
+    this.db = db;
+  }
+
+  /** Opens the database; rejects when IndexedDB is missing, blocked for `timeoutMs`, or broken. */
+  static async open(retention: Retention, now: () => number = Date.now, timeoutMs = 3000): Promise<IndexedDBStore> {
+    if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available');
+    let store: IndexedDBStore | null = null;
+    const opening = openTacitDB({
+      onVersionChange: () => {
+        // Another tab is deleting (forget) or upgrading the database: let go, reopen on next use.
+        if (store) store.db = null;
+      },
+    });
+    let gaveUp = false;
+    // If the open completes only after we gave up, close it so it cannot block another tab.
+    opening.then((late) => gaveUp && late.close(), () => {});
+    const db = await withTimeout(opening, timeoutMs, 'opening IndexedDB timed out (blocked by another tab?)').catch((error) => {
+      gaveUp = true;
+      throw error;
+    });
+    store = new IndexedDBStore(db, retention, now);
+    return store;
+  }
+
+  private async database(): Promise<TacitDatabase> {
+    if (this.db) return this.db;
+    const db = await openTacitDB({ onVersionChange: () => (this.db = null) });
+    this.db = db;
+    return db;
+  }
+
+  async append(events: NewEvent[]): Promise<number[]> {
+    if (events.length === 0) return [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.appendOnce(events);
+      } catch (error) {
+        if (!isQuotaError(error) || attempt >= QUOTA_RETRIES) throw error;
+        // Out of space: make room by dropping the oldest events, never the newest.
+        const total = await this.count();
+        await this.evictOldest(Math.max(events.length, Math.ceil(total * 0.1 * (attempt + 1))));
+      }
+    }
+  }
+
+  private async appendOnce(events: NewEvent[]): Promise<number[]> {
+    const db = await this.database();
+    const tx = db.transaction('events', 'readwrite');
+    const seqs: number[] = [];
+    for (const e of events) seqs.push((await tx.store.add(e as StoredEvent)) as number);
+    // Retention in the same transaction, so no tab ever sees more than the limit.
+    const cutoff = this.now() - this.retention.maxAgeMs;
+    let expired = await tx.store.index('ts').openCursor(IDBKeyRange.upperBound(cutoff, true));
+    while (expired) {
+      await expired.delete();
+      expired = await expired.continue();
+    }
+    let excess = (await tx.store.count()) - this.retention.maxEvents;
+    let oldest = excess > 0 ? await tx.store.openCursor() : null;
+    while (oldest && excess > 0) {
+      await oldest.delete();
+      excess--;
+      oldest = await oldest.continue();
+    }
+    await tx.done;
+    return seqs;
+  }
+
+  private async evictOldest(n: number): Promise<void> {
+    const db = await this.database();
+    const tx = db.transaction('events', 'readwrite');
+    let cursor = await tx.store.openCursor();
+    for (let i = 0; cursor && i < n; i++) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  }
+
+  async events(afterSeq = 0): Promise<StoredEvent[]> {
+    const db = await this.database();
+    return db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true));
+  }
+
+  async count(): Promise<number> {
+    return (await this.database()).count('events');
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await (await this.database()).get('kv', key)) as T | undefined;
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    await (await this.database()).put('kv', value, key);
+  }
+
+  async delete(key: string): Promise<void> {
+    await (await this.database()).delete('kv', key);
+  }
+
+  async state(): Promise<Record<string, unknown>> {
+    const db = await this.database();
+    const tx = db.transaction(['kv', 'embeddings'], 'readonly');
+    const out: Record<string, unknown> = {};
+    let cursor = await tx.objectStore('kv').openCursor();
+    while (cursor) {
+      out[String(cursor.key)] = cursor.value;
+      cursor = await cursor.continue();
+    }
+    // Item embeddings describe the shop's catalogue, not the shopper: count them, don't dump them.
+    out.cachedItemEmbeddings = await tx.objectStore('embeddings').count();
+    await tx.done;
+    return out;
+  }
+
+  async clear(): Promise<void> {
+    // Clear in one transaction first: atomic for every tab, even while another tab keeps the database
+    // open and would block the deletion below.
+    const db = await this.database();
+    const tx = db.transaction([...ALL_STORES], 'readwrite');
+    await Promise.all([...ALL_STORES.map((name) => tx.objectStore(name).clear()), tx.done]);
+    db.close();
+    this.db = null;
+    await deleteDatabase();
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+  }
+}
+
+/** Deletes the whole database; resolves (without waiting forever) even if another tab blocks it. */
+export function deleteDatabase(timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof indexedDB === 'undefined') return resolve();
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      const request = indexedDB.deleteDatabase('tacit');
+      request.onsuccess = done;
+      request.onerror = done;
+    } catch {
+      done();
+    }
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
