@@ -10,7 +10,10 @@ const host = window as unknown as { tacit?: unknown };
 const existing = host.tacit as { loaded?: boolean } | QueuedCall[] | undefined;
 
 if (!(existing && (existing as { loaded?: boolean }).loaded)) {
-  const sdk = new Tacit({ baseUrl: new URL('./', import.meta.url).href });
+  // Tacit's own files (worker, ORT, models) live next to this script. (Not `new URL('./',
+  // import.meta.url)`: Vite would rewrite that literal pattern into an asset reference.)
+  const scriptUrl = import.meta.url;
+  const sdk = new Tacit({ baseUrl: new URL('./', scriptUrl).href });
   const api = createApi(sdk);
   host.tacit = api;
   if (Array.isArray(existing)) replay(existing, api);

@@ -45,6 +45,13 @@ export class MemoryStore implements Store {
     this.kv.delete(key);
   }
 
+  async update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const next = change(structuredClone(this.kv.get(key)) as T | undefined);
+    if (next === undefined) this.kv.delete(key);
+    else this.kv.set(key, structuredClone(next));
+    return next;
+  }
+
   async state(): Promise<Record<string, unknown>> {
     return structuredClone(Object.fromEntries(this.kv));
   }

@@ -37,6 +37,7 @@ export interface EngineHost {
   notifyStored(): void;
   inspect(): Promise<Record<string, unknown>>;
   forget(): Promise<void>;
+  consentChanged(): void;
 }
 
 export class Tacit {
@@ -52,6 +53,7 @@ export class Tacit {
   private readonly now: () => number;
   private retention: Retention = DEFAULT_RETENTION;
   engine: EngineHost | null = null;
+  private engineLoading: Promise<EngineHost | null> | null = null;
 
   constructor(private readonly env: SdkEnvironment = {}) {
     this.now = env.now ?? Date.now;
@@ -76,6 +78,11 @@ export class Tacit {
 
   get settings(): Readonly<TacitConfig> {
     return this.config;
+  }
+
+  /** The store, while consent allows writing to it. */
+  get writableStore(): Store | null {
+    return this.consentState === 'granted' ? this.store : null;
   }
 
   // ── public API ────────────────────────────────────────────────────────────────────────────────
@@ -166,18 +173,21 @@ export class Tacit {
 
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
-    if (!this.engine) return { items: [], strategy: 'unavailable' };
-    return this.engine.recommend(options);
+    const engine = await this.loadEngine();
+    if (!engine) return { items: [], strategy: 'unavailable' };
+    return engine.recommend(options);
   }
 
   async segments(): Promise<SegmentScore[]> {
     if (this.initDone) await this.initDone;
-    return this.engine ? this.engine.segments() : [];
+    const engine = await this.loadEngine();
+    return engine ? engine.segments() : [];
   }
 
   async sync(): Promise<unknown> {
     if (this.initDone) await this.initDone;
-    return this.engine ? this.engine.sync() : { sent: false, reason: 'unavailable' };
+    const engine = await this.loadEngine();
+    return engine ? engine.sync() : { sent: false, reason: 'no catalogue configured' };
   }
 
   async inspect(): Promise<Record<string, unknown>> {
@@ -240,6 +250,36 @@ export class Tacit {
     });
     await this.applyConsent(decision.state);
     this.emit('ready', { consent: this.consentState, storage: this.storageKind });
+    // The engine (worker, model) starts only once the page is interactive and idle, or at first need.
+    whenPageIdle(() => void this.loadEngine());
+  }
+
+  /** Loads the engine chunk (and the report sync when a server is configured), once. */
+  private loadEngine(): Promise<EngineHost | null> {
+    if (this.engine) return Promise.resolve(this.engine);
+    if (!this.config.catalog) return Promise.resolve(null);
+    this.engineLoading ??= (async () => {
+      const { EngineClient } = await import('./engine-client.ts');
+      const baseUrl = this.config.baseUrl ?? this.env.baseUrl ?? new URL('/tacit/', pageUrl()).href;
+      const client = new EngineClient(this, new URL(baseUrl, pageUrl()).href);
+      this.engine = client;
+      void client.start();
+      if (this.config.server) {
+        const { ReportSync } = await import('./sync.ts');
+        const sync = new ReportSync(this, this.config.server, {
+          store: () => this.writableStore,
+          segments: () => client.segments(),
+          setTaxonomy: (taxonomy) => client.setTaxonomy(taxonomy),
+        });
+        client.attachSync(sync);
+        void sync.refreshState().then(() => sync.start());
+      }
+      return client;
+    })().catch((error) => {
+      this.warnings.report('engine-load', `the engine could not be loaded (${describe(error)})`);
+      return null;
+    });
+    return this.engineLoading;
   }
 
   private respectGpc(): boolean {
@@ -265,7 +305,10 @@ export class Tacit {
     } else if (this.store) {
       await this.store.delete(CONSENT_KEY).catch(() => {});
     }
-    if (previous !== state) this.emit('consent', { state });
+    if (previous !== state) {
+      this.engine?.consentChanged();
+      this.emit('consent', { state });
+    }
   }
 
   private openStore(): Promise<Store> {
@@ -289,6 +332,22 @@ export class Tacit {
       this.warnings.report('storage-fallback', 'IndexedDB failed; Tacit keeps data in memory for this page only');
     }
   }
+}
+
+function pageUrl(): string {
+  return typeof location !== 'undefined' ? location.href : 'http://localhost/';
+}
+
+/** Runs `task` after the load event, when the browser is idle (never before the page is interactive). */
+function whenPageIdle(task: () => void): void {
+  if (typeof document === 'undefined' || typeof addEventListener !== 'function') return;
+  const idle = () => {
+    const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
+    if (ric) ric(task, { timeout: 5000 });
+    else setTimeout(task, 1000);
+  };
+  if (document.readyState === 'complete') idle();
+  else addEventListener('load', idle, { once: true });
 }
 
 function isTransient(error: unknown): boolean {
@@ -330,6 +389,9 @@ export function normalizeConfig(input: unknown, warnings: Warnings): TacitConfig
     bad('consent', "must be 'granted' or 'pending'");
   }
   if (config.onError !== undefined && typeof config.onError !== 'function') bad('onError', 'must be a function');
+  if (config.engineTimeoutMs !== undefined && !(typeof config.engineTimeoutMs === 'number' && config.engineTimeoutMs > 0)) {
+    bad('engineTimeoutMs', 'must be a number of milliseconds > 0');
+  }
   if (config.retention !== undefined) {
     const r = config.retention;
     const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);

@@ -22,6 +22,8 @@ export interface Store {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Read-modify-write of one key in a single transaction: atomic across tabs. `undefined` deletes. */
+  update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
   state(): Promise<Record<string, unknown>>;
   /** Deletes every byte this store holds. */
   clear(): Promise<void>;
@@ -142,6 +144,16 @@ export class IndexedDBStore implements Store {
 
   async delete(key: string): Promise<void> {
     await (await this.database()).delete('kv', key);
+  }
+
+  async update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const db = await this.database();
+    const tx = db.transaction('kv', 'readwrite');
+    const next = change((await tx.store.get(key)) as T | undefined);
+    if (next === undefined) await tx.store.delete(key);
+    else await tx.store.put(next, key);
+    await tx.done;
+    return next;
   }
 
   async state(): Promise<Record<string, unknown>> {

@@ -63,6 +63,11 @@ export interface TacitConfig {
   ranking?: RankingConfig;
   privacy?: PrivacyConfig;
   segments?: { maxSegments?: number; threshold?: number };
+  /**
+   * How long recommend() and segments() wait for the engine (model load, inference) before answering
+   * with the fallback ranking. Default 8000 ms.
+   */
+  engineTimeoutMs?: number;
   /** Called for every problem Tacit reports (invalid call, storage fallback...). */
   onError?: (error: TacitError) => void;
   /** Keep detailed timings for the QA panel. */

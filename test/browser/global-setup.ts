@@ -12,4 +12,6 @@ export default function setup(): void {
   if (process.env.TACIT_SKIP_BUILD !== '1') {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   }
+  // A tiny random-weight BERT for the engine tests (idempotent: skipped when already generated).
+  execFileSync('npx', ['tsx', 'model/tiny-bert.ts', '--preset', 'tiny', '--out', 'test/fixtures/generated/tiny-bert'], { cwd: root, stdio: 'inherit' });
 }

@@ -11,6 +11,11 @@
 //
 // Nothing follows the rows; any extra or missing byte is an error, so a file cut
 // short by a network error never decodes into silently wrong vectors.
+//
+// Rows are unit vectors quantized with quantizeRow (vectors.ts). The simplest
+// writer: m = VectorMatrix.fromRows(embeddings); encodeVecFile({ modelId, dim,
+// count, ids, contentHashes, scales: m.scales, data: m.data }); and the reader:
+// new VectorMatrix(file.dim, file.count, file.data, file.scales).
 
 export const VEC_FILE_MAGIC = 'TACITVEC';
 export const VEC_FILE_VERSION = 1;
@@ -25,7 +30,7 @@ export interface VecFile {
   count: number;
   /** Catalogue item id of each row. */
   ids: string[];
-  /** contentKey(modelId, itemText(item)) of each row, to tell stale rows from fresh ones. */
+  /** contentHash(itemText(item)) of each row (see hash.ts), to tell stale rows from fresh ones. */
   contentHashes: string[];
   /** Per-row dequantization scale, length `count`. */
   scales: Float32Array;

@@ -1,0 +1,120 @@
+// `tacit embed-catalog catalog.json --out catalog.vec`: validates the shop's catalogue, embeds each
+// good item's text and writes the int8 vector file the worker loads. Bad rows are reported on stderr
+// one per line and left out; they never stop the good ones.
+
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
+import { CliError, UsageError } from './errors.ts';
+import { write } from './io.ts';
+import type { CliIO } from './io.ts';
+import { parseDtype, resolveModel } from './model-option.ts';
+import { validateCatalog, itemText } from '../worker/core/catalog.ts';
+import { contentHash } from '../worker/core/hash.ts';
+import { quantizeRow } from '../worker/core/vectors.ts';
+import { encodeVecFile } from '../worker/core/vecfile.ts';
+import { createEmbedder } from '../worker/embedder.ts';
+
+export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
+                           [--model-id ID] [--models-dir DIR] [--batch-size N]
+
+Validates the catalogue (an array of items, or { "items": [...] }), prints each bad row
+to stderr and keeps the good ones, embeds each item's text and writes the vector file.
+
+  --out FILE         the vector file to write (replaced atomically)
+  --model DIR_OR_ID  a model folder (with config.json), or a model id under --models-dir
+                     (default: DEFAULT_MODEL_ID of model/default.ts)
+  --dtype            q8 (default) or fp32; use the one the shop's worker uses
+  --model-id ID      the model id recorded in the file (default: the id, or the folder's name);
+                     the worker ignores a file whose id differs from its own model's
+  --models-dir DIR   where model ids are looked up
+  --batch-size N     texts per inference call (default 32)`;
+
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  model: { type: 'string' },
+  'model-id': { type: 'string' },
+  dtype: { type: 'string' },
+  'models-dir': { type: 'string' },
+  'batch-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readCatalog(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`embed-catalog: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`embed-catalog: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('embed-catalog', argv, OPTIONS);
+  if (values.help) {
+    await write(io.stdout, `${EMBED_CATALOG_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(`embed-catalog: expected one catalogue file, got ${positionals.length}`);
+  }
+  const catalogPath = positionals[0]!;
+  const out = optionalString(values.out);
+  if (!out) throw new UsageError('embed-catalog: --out FILE is required');
+  const dtype = parseDtype(optionalString(values.dtype));
+  const batchSize = positiveInteger('--batch-size', values['batch-size'], 32);
+  const modelsDir = optionalString(values['models-dir']);
+  const modelIdOption = optionalString(values['model-id']);
+
+  const { items, errors } = validateCatalog(readCatalog(catalogPath));
+  for (const error of errors) await write(io.stderr, `${catalogPath}: ${error.message}\n`);
+  if (errors.some((e) => e.row === -1)) throw new CliError(`embed-catalog: ${catalogPath} is not a usable catalogue`);
+
+  const model = await resolveModel(optionalString(values.model), {
+    ...(modelsDir ? { modelsDir } : {}),
+    ...(modelIdOption ? { modelId: modelIdOption } : {}),
+  });
+  const embedder = await createEmbedder({ ...model.embedder, dtype });
+  let vectors: Float32Array[];
+  try {
+    vectors = await embedder.embed(items.map(itemText), { batchSize });
+  } finally {
+    await embedder.dispose();
+  }
+
+  const dim = embedder.dim;
+  const scales = new Float32Array(items.length);
+  const data = new Int8Array(items.length * dim);
+  vectors.forEach((vector, i) => {
+    scales[i] = quantizeRow(vector, data.subarray(i * dim, (i + 1) * dim)).scale;
+  });
+  const bytes = encodeVecFile({
+    modelId: model.modelId,
+    dim,
+    count: items.length,
+    ids: items.map((item) => item.id),
+    contentHashes: items.map((item) => contentHash(itemText(item))),
+    scales,
+    data,
+  });
+
+  // Write beside the target and rename, so a reader never sees half a file.
+  const temp = `${out}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, bytes);
+    renameSync(temp, out);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new CliError(`embed-catalog: cannot write ${out}: ${(error as Error).message}`);
+  }
+  await write(
+    io.stderr,
+    `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim}) → ${out}` +
+      (errors.length ? `; ${errors.length} row(s) rejected\n` : '\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * Server settings, all from environment variables with safe defaults.
+ * Every value is validated; a bad value stops the server with a message that
+ * names the variable, instead of running with a surprising setting.
+ */
+
+export interface ServerConfig {
+  /** TCP port (PORT, default 8787; 0 = any free port) */
+  port: number;
+  /** interface to listen on (HOST, default 127.0.0.1) */
+  host: string;
+  /** SQLite file (TACIT_DB, default .tacit-data/tacit.sqlite; ':memory:' for tests) */
+  dbPath: string;
+  /** per-epoch LDP budget of one device's report (TACIT_EPSILON, default 4) */
+  epsilon: number;
+  /** values per report (TACIT_SLOTS, default 3); each gets epsilon / slots */
+  slots: number;
+  /** epoch length in seconds (TACIT_EPOCH_SECONDS, default 604800 = one week; ≥ 60) */
+  epochSeconds: number;
+  /** released segments with a noisy estimate below k are suppressed (TACIT_K, default 50) */
+  k: number;
+  /** Laplace budget of each epoch's release (TACIT_RELEASE_EPSILON, default 1) */
+  releaseEpsilon: number;
+  /** shop origins allowed to call the API from a browser (TACIT_ORIGINS, comma-separated) */
+  origins: string[];
+  /** largest accepted request body in bytes (TACIT_MAX_BODY, default 1024) */
+  maxBody: number;
+  /** token bucket per connection: capacity (TACIT_RATE_BURST, default 10) */
+  rateBurst: number;
+  /** token bucket per connection: tokens added per minute (TACIT_RATE_PER_MINUTE, default 30) */
+  ratePerMinute: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  port: 8787,
+  host: '127.0.0.1',
+  dbPath: '.tacit-data/tacit.sqlite',
+  epsilon: 4,
+  slots: 3,
+  epochSeconds: 604_800,
+  k: 50,
+  releaseEpsilon: 1,
+  origins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+  maxBody: 1024,
+  rateBurst: 10,
+  ratePerMinute: 30,
+});
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = raw(env, name);
+  if (text === undefined) return fallback;
+  if (!/^-?\d+$/.test(text)) throw new ConfigError(`${name} must be an integer (got "${text}")`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got ${text})`);
+  }
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number, max: number): number {
+  const text = raw(env, name);
+  if (text === undefined) return fallback;
+  const value = /^\d+(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigError(`${name} must be a number > 0 and ≤ ${max} (got "${text}")`);
+  }
+  return value;
+}
+
+function originList(env: Env, name: string, fallback: readonly string[]): string[] {
+  const text = raw(env, name);
+  if (text === undefined) return [...fallback];
+  const origins = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`${name}: "${origin}" is not a URL origin such as https://shop.example`);
+    }
+    // An origin is scheme://host[:port] exactly, as browsers send it in the Origin header.
+    if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(`${name}: "${origin}" is not an origin; write it as ${parsed.origin} (no path, no trailing slash)`);
+    }
+  }
+  return origins;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const host = raw(env, 'HOST') ?? DEFAULT_CONFIG.host;
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`HOST must be a host name or IP address (got "${host}")`);
+  return {
+    port: integer(env, 'PORT', DEFAULT_CONFIG.port, 0, 65_535),
+    host,
+    dbPath: raw(env, 'TACIT_DB') ?? DEFAULT_CONFIG.dbPath,
+    epsilon: positiveNumber(env, 'TACIT_EPSILON', DEFAULT_CONFIG.epsilon, 50),
+    slots: integer(env, 'TACIT_SLOTS', DEFAULT_CONFIG.slots, 1, 16),
+    epochSeconds: integer(env, 'TACIT_EPOCH_SECONDS', DEFAULT_CONFIG.epochSeconds, 60, 366 * 86_400),
+    k: integer(env, 'TACIT_K', DEFAULT_CONFIG.k, 0, 1_000_000_000),
+    releaseEpsilon: positiveNumber(env, 'TACIT_RELEASE_EPSILON', DEFAULT_CONFIG.releaseEpsilon, 50),
+    origins: originList(env, 'TACIT_ORIGINS', DEFAULT_CONFIG.origins),
+    maxBody: integer(env, 'TACIT_MAX_BODY', DEFAULT_CONFIG.maxBody, 64, 65_536),
+    rateBurst: integer(env, 'TACIT_RATE_BURST', DEFAULT_CONFIG.rateBurst, 1, 100_000),
+    ratePerMinute: integer(env, 'TACIT_RATE_PER_MINUTE', DEFAULT_CONFIG.ratePerMinute, 1, 6_000_000),
+  };
+}
+
+/** The defaults with some settings replaced (tests, embedding the server). */
+export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...DEFAULT_CONFIG, origins: [...DEFAULT_CONFIG.origins], ...overrides };
+}

@@ -1,0 +1,79 @@
+/**
+ * Strict parsing of a device report. The body is text/plain (so browsers send
+ * it without a CORS preflight) holding exactly
+ *   {"taxonomy":<int>,"epoch":<int>,"segments":[<int>, ...]}
+ * with `slots` segment values from the report domain. Anything else is
+ * rejected with a message that says what is wrong; nothing is counted.
+ */
+
+export interface Report {
+  taxonomy: number;
+  epoch: number;
+  segments: number[];
+}
+
+export interface ReportRules {
+  /** the taxonomy version the server counts */
+  taxonomyVersion: number;
+  /** 0 and the taxonomy's segment ids */
+  domain: ReadonlySet<number>;
+  slots: number;
+}
+
+/** A rejected report: HTTP status, a stable machine code and a human message. */
+export class ReportError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+const KEYS = ['taxonomy', 'epoch', 'segments'] as const;
+
+/** Parses and validates the body; does not check the epoch window (the caller knows the clock). */
+export function parseReport(body: string, rules: ReportRules): Report {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new ReportError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ReportError(400, 'invalid_report', 'the report must be a JSON object {"taxonomy","epoch","segments"}');
+  }
+  const record = json as Record<string, unknown>;
+  const unknownKeys = Object.keys(record).filter((key) => !(KEYS as readonly string[]).includes(key));
+  if (unknownKeys.length > 0) {
+    throw new ReportError(400, 'invalid_report', `unknown key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}; a report has only taxonomy, epoch and segments`);
+  }
+  for (const key of KEYS) {
+    if (!Object.hasOwn(record, key)) throw new ReportError(400, 'invalid_report', `missing key "${key}"`);
+  }
+  const { taxonomy, epoch, segments } = record;
+  if (!Number.isSafeInteger(taxonomy) || (taxonomy as number) < 1) {
+    throw new ReportError(400, 'invalid_report', '"taxonomy" must be an integer ≥ 1 (the taxonomy version)');
+  }
+  if (!Number.isSafeInteger(epoch) || (epoch as number) < 0) {
+    throw new ReportError(400, 'invalid_report', '"epoch" must be an integer ≥ 0');
+  }
+  if (!Array.isArray(segments)) throw new ReportError(400, 'invalid_report', '"segments" must be an array of integers');
+  if (segments.length !== rules.slots) {
+    throw new ReportError(400, 'invalid_report', `"segments" must hold exactly ${rules.slots} values (got ${segments.length})`);
+  }
+  for (const value of segments) {
+    if (!Number.isSafeInteger(value)) throw new ReportError(400, 'invalid_report', `"segments" values must be integers (got ${JSON.stringify(value)})`);
+  }
+  if (taxonomy !== rules.taxonomyVersion) {
+    throw new ReportError(422, 'unknown_taxonomy', `unknown taxonomy version ${String(taxonomy)}; this server counts version ${rules.taxonomyVersion} (see GET /v1/params)`);
+  }
+  for (const value of segments as number[]) {
+    if (!rules.domain.has(value)) {
+      throw new ReportError(400, 'invalid_report', `segment id ${value} is not in taxonomy version ${rules.taxonomyVersion} (allowed: 0 and the ids in GET /v1/params)`);
+    }
+  }
+  return { taxonomy: taxonomy as number, epoch: epoch as number, segments: [...(segments as number[])] };
+}

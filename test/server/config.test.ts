@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('uses safe defaults with an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      dbPath: '.tacit-data/tacit.sqlite',
+      epsilon: 4,
+      slots: 3,
+      epochSeconds: 604_800,
+      k: 50,
+      releaseEpsilon: 1,
+      origins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      maxBody: 1024,
+      rateBurst: 10,
+      ratePerMinute: 30,
+    });
+    expect(loadConfig({})).toEqual({ ...DEFAULT_CONFIG });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      TACIT_DB: '/tmp/x.sqlite',
+      TACIT_EPSILON: '2.5',
+      TACIT_SLOTS: '2',
+      TACIT_EPOCH_SECONDS: '60',
+      TACIT_K: '0',
+      TACIT_RELEASE_EPSILON: '0.5',
+      TACIT_ORIGINS: 'https://shop.example, http://localhost:3000',
+      TACIT_MAX_BODY: '2048',
+      TACIT_RATE_BURST: '4',
+      TACIT_RATE_PER_MINUTE: '12',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      dbPath: '/tmp/x.sqlite',
+      epsilon: 2.5,
+      slots: 2,
+      epochSeconds: 60,
+      k: 0,
+      releaseEpsilon: 0.5,
+      origins: ['https://shop.example', 'http://localhost:3000'],
+      maxBody: 2048,
+      rateBurst: 4,
+      ratePerMinute: 12,
+    });
+  });
+
+  it.each([
+    ['PORT', '80a'],
+    ['PORT', '70000'],
+    ['TACIT_EPSILON', '0'],
+    ['TACIT_EPSILON', '-1'],
+    ['TACIT_EPSILON', 'Infinity'],
+    ['TACIT_EPSILON', '1e3'],
+    ['TACIT_SLOTS', '0'],
+    ['TACIT_SLOTS', '1.5'],
+    ['TACIT_EPOCH_SECONDS', '59'],
+    ['TACIT_K', '-5'],
+    ['TACIT_RELEASE_EPSILON', 'abc'],
+    ['TACIT_ORIGINS', 'shop.example'],
+    ['TACIT_ORIGINS', 'https://shop.example/'],
+    ['TACIT_ORIGINS', 'https://shop.example/path'],
+    ['TACIT_ORIGINS', 'ftp://shop.example'],
+    ['TACIT_MAX_BODY', '10'],
+    ['TACIT_RATE_BURST', '0'],
+    ['HOST', 'bad host'],
+  ])('rejects %s=%s with an error naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { createApp, type AppOptions } from '../../server/app.ts';
+import { makeConfig, type ServerConfig } from '../../server/config.ts';
+import { openDatabase, type SqliteDatabase } from '../../server/db.ts';
+
+export const WEEK = 604_800;
+/** A fixed instant inside epoch 3000 of one-week epochs (2027-07-…). */
+export const T0 = 3000 * WEEK * 1000 + 12_345_000;
+export const EPOCH0 = 3000;
+
+export interface TestServer {
+  app: FastifyInstance;
+  db: SqliteDatabase;
+  config: ServerConfig;
+  clock: { ms: number };
+  close(): Promise<void>;
+}
+
+export async function makeTestServer(overrides: Partial<ServerConfig> = {}, options: AppOptions = {}, dbPath = ':memory:'): Promise<TestServer> {
+  const config = makeConfig({ dbPath, ...overrides });
+  const db = openDatabase(dbPath);
+  const clock = { ms: T0 };
+  const app = await createApp(config, db, { now: () => clock.ms, ...options });
+  return {
+    app,
+    db,
+    config,
+    clock,
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
+}
+
+/** Every counter row, for "nothing changed" assertions. */
+export function counters(db: SqliteDatabase): unknown {
+  return {
+    reports: db.prepare('SELECT * FROM epoch_reports ORDER BY taxonomy, epoch').all(),
+    counts: db.prepare('SELECT * FROM epoch_counts ORDER BY taxonomy, epoch, value').all(),
+  };
+}
+
+export function reportBody(epoch: number, segments: number[], taxonomy = 1): string {
+  return JSON.stringify({ taxonomy, epoch, segments });
+}
+
+export async function postReport(app: FastifyInstance, payload: string, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/v1/reports', headers: { 'content-type': 'text/plain', ...headers }, payload });
+}

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { krrProbabilities } from '../../worker/core/rr.ts';
+import { computeRelease, laplace } from '../../server/release.ts';
+import { loadTaxonomy } from '../../server/taxonomy.ts';
+import { EPOCH0, makeTestServer, postReport, reportBody, WEEK, type TestServer } from './helpers.ts';
+
+const taxonomy = loadTaxonomy();
+
+describe('computeRelease', () => {
+  const base = {
+    taxonomy: 1,
+    epoch: 10,
+    epochSeconds: WEEK,
+    segments: taxonomy.segments,
+    epsilon: 4,
+    slots: 3,
+    k: 50,
+    releaseEpsilon: 1,
+  };
+
+  it('without noise returns the debiased estimates, and suppresses those below k', () => {
+    const d = taxonomy.segments.length + 1;
+    const { p, q } = krrProbabilities(d, 4 / 3);
+    const reports = 1000;
+    const n = reports * 3;
+    // Expected observed counts for truths: segment 1 → 600 slots, segment 2 → 30 slots, rest → none.
+    const observed = (t: number): number => t * p + (n - t) * q;
+    const counts = new Map<number, number>([[1, observed(600)], [2, observed(30)], [0, observed(n - 630)]]);
+    for (const segment of taxonomy.segments) if (!counts.has(segment.id)) counts.set(segment.id, observed(0));
+    const release = computeRelease({ ...base, counts, random: () => 0.5 }); // ln(0.5) − ln(0.5) = 0: no noise
+    expect(release.reports).toBe(reports);
+    expect(release.segments.find((s) => s.id === 1)).toEqual({ id: 1, name: taxonomy.segments[0].name, estimate: 600, suppressed: false });
+    expect(release.segments.find((s) => s.id === 2)).toMatchObject({ estimate: null, suppressed: true });
+    expect(release.segments.filter((s) => !s.suppressed)).toHaveLength(1);
+    expect(release.parameters).toMatchObject({ countSensitivity: 3, countNoiseScale: 3, domainSize: d });
+    expect(release.parameters.estimateNoiseScale).toBeCloseTo(3 / (p - q), 9);
+    expect(release.startsAt).toBe(new Date(10 * WEEK * 1000).toISOString());
+  });
+
+  it('laplace draws have mean ≈ 0 and mean |x| ≈ scale', () => {
+    const draws = Array.from({ length: 40_000 }, () => laplace(2));
+    const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
+    const meanAbs = draws.reduce((s, x) => s + Math.abs(x), 0) / draws.length;
+    expect(Math.abs(mean)).toBeLessThan(0.06); // SE = 2·√2/200 ≈ 0.014
+    expect(Math.abs(meanAbs - 2)).toBeLessThan(0.06); // SE ≈ 0.01
+  });
+});
+
+describe('GET /v1/aggregates', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server.close();
+  });
+
+  async function seed(): Promise<void> {
+    // 120 devices report segment 1 (and 2), 4 report segment 3: far above / below k = 50.
+    for (let i = 0; i < 120; i++) expect((await postReport(server.app, reportBody(EPOCH0, [1, 2, 0]))).statusCode).toBe(202);
+    for (let i = 0; i < 4; i++) expect((await postReport(server.app, reportBody(EPOCH0, [3, 0, 0]))).statusCode).toBe(202);
+  }
+
+  it('refuses open epochs with 409 saying when they close', async () => {
+    server = await makeTestServer({ epsilon: 12 });
+    await seed();
+    for (const epoch of [EPOCH0, EPOCH0 + 5]) {
+      const response = await server.app.inject({ url: `/v1/aggregates/${epoch}` });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().closesAt).toBe(new Date((epoch + 2) * WEEK * 1000).toISOString());
+      expect(response.json().message).toContain('still accepts reports');
+    }
+    server.clock.ms += WEEK * 1000; // EPOCH0 is now the grace epoch: still open
+    expect((await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` })).statusCode).toBe(409);
+    expect((await server.app.inject({ url: '/v1/aggregates' })).json().epochs).toEqual([]);
+    expect((await server.app.inject({ url: '/v1/aggregates/abc' })).statusCode).toBe(400);
+  });
+
+  it('releases a closed epoch once: suppression below k, identical numbers when asked again', async () => {
+    server = await makeTestServer({ epsilon: 12 }); // ε_slot = 4: p ≈ 0.71, so few devices suffice
+    await seed();
+    server.clock.ms += 2 * WEEK * 1000;
+    // The epoch is closed: late reports are refused, so the release cannot go stale.
+    expect((await postReport(server.app, reportBody(EPOCH0, [1, 2, 0]))).statusCode).toBe(422);
+
+    const first = await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` });
+    expect(first.statusCode).toBe(200);
+    const release = first.json();
+    const segment = (id: number) => release.segments.find((s: { id: number }) => s.id === id);
+    // Observed 120 of n = 372 slots debias to (120 − n·q)/(p − q) ≈ 164; the noise on it is
+    // Laplace with scale 3/(p − q) ≈ 4.3 (sd ≈ 6): far from k = 50 either way.
+    const { p, q } = krrProbabilities(taxonomy.segments.length + 1, 4);
+    const debiased = (120 - 124 * 3 * q) / (p - q);
+    expect(segment(1).suppressed).toBe(false);
+    expect(Math.abs(segment(1).estimate - debiased)).toBeLessThan(45);
+    expect(segment(2).suppressed).toBe(false);
+    expect(segment(3)).toMatchObject({ suppressed: true, estimate: null });
+    expect(segment(10)).toMatchObject({ suppressed: true, estimate: null });
+    expect(Math.abs(release.reports - 124)).toBeLessThan(40);
+    expect(release.parameters).toMatchObject({ epsilon: 12, slots: 3, k: 50, releaseEpsilon: 1, countSensitivity: 3 });
+
+    const second = await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` });
+    expect(second.body).toBe(first.body);
+    // Stored, not recomputed: exactly one release row.
+    expect(server.db.prepare('SELECT COUNT(*) AS n FROM releases').get()).toEqual({ n: 1 });
+
+    const list = (await server.app.inject({ url: '/v1/aggregates' })).json();
+    expect(list.epochs).toEqual([
+      { taxonomy: 1, epoch: EPOCH0, startsAt: release.startsAt, endsAt: release.endsAt, reports: release.reports, href: `/v1/aggregates/${EPOCH0}` },
+    ]);
+  });
+
+  it('the list sweeps closed epochs into stored releases; epochs without reports are 404', async () => {
+    server = await makeTestServer({ epsilon: 12 });
+    await seed();
+    server.clock.ms += 3 * WEEK * 1000;
+    const list = (await server.app.inject({ url: '/v1/aggregates' })).json();
+    expect(list.currentEpoch).toBe(EPOCH0 + 3);
+    expect(list.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([EPOCH0]);
+    const stored = server.db.prepare<[], { release: string }>('SELECT release FROM releases').get()!.release;
+    expect((await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` })).body).toBe(stored);
+    const empty = await server.app.inject({ url: `/v1/aggregates/${EPOCH0 - 7}` });
+    expect(empty.statusCode).toBe(404);
+    expect(server.db.prepare('SELECT COUNT(*) AS n FROM releases').get()).toEqual({ n: 1 });
+  });
+
+  it('the dashboard shows parameters and an inline SVG chart of released epochs, no external assets', async () => {
+    server = await makeTestServer({ epsilon: 12 });
+    await seed();
+    const before = await server.app.inject({ url: '/' });
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toContain('No released epoch yet');
+    server.clock.ms += 2 * WEEK * 1000;
+    const page = await server.app.inject({ url: '/' });
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.body).toContain('<svg');
+    expect(page.body).toContain(`Epoch ${EPOCH0}`);
+    expect(page.body).toContain('Running &#38; trail shoes');
+    expect(page.body).toContain('k = 50');
+    expect(page.body).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org)/);
+  });
+});

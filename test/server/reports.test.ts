@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { counters, EPOCH0, makeTestServer, postReport, reportBody, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await makeTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+describe('POST /v1/reports', () => {
+  it('accepts a valid report with 202 and counts each slot and the report', async () => {
+    const response = await postReport(server.app, reportBody(EPOCH0, [3, 0, 3]));
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ ok: true, epoch: EPOCH0 });
+    expect(counters(server.db)).toEqual({
+      reports: [{ taxonomy: 1, epoch: EPOCH0, reports: 1 }],
+      counts: [
+        { taxonomy: 1, epoch: EPOCH0, value: 0, count: 1 },
+        { taxonomy: 1, epoch: EPOCH0, value: 3, count: 2 },
+      ],
+    });
+  });
+
+  it('accepts the browser form text/plain;charset=UTF-8 and the previous epoch (grace)', async () => {
+    expect((await postReport(server.app, reportBody(EPOCH0, [1, 2, 3]), { 'content-type': 'text/plain;charset=UTF-8' })).statusCode).toBe(202);
+    expect((await postReport(server.app, reportBody(EPOCH0 - 1, [1, 2, 3]))).statusCode).toBe(202);
+  });
+
+  const valid = reportBody(EPOCH0, [1, 2, 0]);
+  const badInputs: { name: string; payload: string; headers?: Record<string, string>; status: number; error: string }[] = [
+    { name: 'malformed JSON', payload: '{"taxonomy":1,', status: 400, error: 'invalid_json' },
+    { name: 'empty body', payload: '', status: 400, error: 'invalid_json' },
+    { name: 'a JSON array', payload: '[1,2,3]', status: 400, error: 'invalid_report' },
+    { name: 'JSON null', payload: 'null', status: 400, error: 'invalid_report' },
+    { name: 'taxonomy as a string', payload: `{"taxonomy":"1","epoch":${EPOCH0},"segments":[1,2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'epoch as a string', payload: `{"taxonomy":1,"epoch":"${EPOCH0}","segments":[1,2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'float epoch', payload: `{"taxonomy":1,"epoch":${EPOCH0}.5,"segments":[1,2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'float segment', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1.5,2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'string segment', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":["1",2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'null segment', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[null,2,0]}`, status: 400, error: 'invalid_report' },
+    { name: 'segments not an array', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":{"0":1}}`, status: 400, error: 'invalid_report' },
+    { name: 'unknown key', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1,2,0],"userId":"u1"}`, status: 400, error: 'invalid_report' },
+    { name: '__proto__ key', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1,2,0],"__proto__":{"x":1}}`, status: 400, error: 'invalid_report' },
+    { name: 'missing key', payload: `{"taxonomy":1,"epoch":${EPOCH0}}`, status: 400, error: 'invalid_report' },
+    { name: 'too few segments', payload: reportBody(EPOCH0, [1, 2]), status: 400, error: 'invalid_report' },
+    { name: 'too many segments', payload: reportBody(EPOCH0, [1, 2, 3, 4]), status: 400, error: 'invalid_report' },
+    { name: 'segment id out of domain', payload: reportBody(EPOCH0, [1, 2, 23]), status: 400, error: 'invalid_report' },
+    { name: 'negative segment id', payload: reportBody(EPOCH0, [1, -2, 0]), status: 400, error: 'invalid_report' },
+    { name: 'unknown taxonomy version', payload: reportBody(EPOCH0, [1, 2, 0], 2), status: 422, error: 'unknown_taxonomy' },
+    { name: 'future epoch', payload: reportBody(EPOCH0 + 1, [1, 2, 0]), status: 422, error: 'epoch_in_future' },
+    { name: 'closed epoch', payload: reportBody(EPOCH0 - 2, [1, 2, 0]), status: 422, error: 'epoch_closed' },
+    { name: 'negative epoch', payload: reportBody(-1, [1, 2, 0]), status: 400, error: 'invalid_report' },
+    { name: 'oversized body', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1,2,0]}${' '.repeat(1100)}`, status: 413, error: 'body_too_large' },
+    { name: 'content type application/json', payload: valid, headers: { 'content-type': 'application/json' }, status: 415, error: 'unsupported_media_type' },
+    { name: 'content type x-www-form-urlencoded', payload: valid, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, error: 'unsupported_media_type' },
+    { name: 'content type text/plainx', payload: valid, headers: { 'content-type': 'text/plainx' }, status: 415, error: 'unsupported_media_type' },
+    { name: 'disallowed origin', payload: valid, headers: { origin: 'https://evil.example' }, status: 403, error: 'origin_not_allowed' },
+    { name: 'origin "null"', payload: valid, headers: { origin: 'null' }, status: 403, error: 'origin_not_allowed' },
+  ];
+
+  it.each(badInputs)('rejects $name with $status and changes no counter', async ({ payload, headers, status, error }) => {
+    // One accepted report first, so "unchanged" is checked against real rows.
+    expect((await postReport(server.app, reportBody(EPOCH0, [4, 5, 6]))).statusCode).toBe(202);
+    const before = counters(server.db);
+    const response = await postReport(server.app, payload, headers);
+    expect(response.statusCode).toBe(status);
+    const body = response.json();
+    expect(body.ok).toBe(false);
+    expect(body.error).toBe(error);
+    expect(typeof body.message).toBe('string');
+    expect(body.message.length).toBeGreaterThan(10);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(counters(server.db)).toEqual(before);
+  });
+
+  it('rejects a body without content type with 415', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/v1/reports', payload: Buffer.from(valid) });
+    expect(response.statusCode).toBe(415);
+    expect(counters(server.db)).toEqual({ reports: [], counts: [] });
+  });
+
+  it('sends Access-Control-Allow-Origin only to allowed origins', async () => {
+    const allowed = await postReport(server.app, valid, { origin: 'http://localhost:5173' });
+    expect(allowed.statusCode).toBe(202);
+    expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(allowed.headers.vary).toContain('Origin');
+    const params = await server.app.inject({ url: '/v1/params', headers: { origin: 'http://127.0.0.1:5173' } });
+    expect(params.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
+    const refused = await server.app.inject({ url: '/v1/params', headers: { origin: 'http://localhost:5174' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('GET /v1/params', () => {
+  it('publishes the taxonomy and privacy parameters, briefly cacheable', async () => {
+    const response = await server.app.inject({ url: '/v1/params' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=60');
+    const params = response.json();
+    expect(params).toMatchObject({ epsilon: 4, slots: 3, epochSeconds: 604_800, k: 50, releaseEpsilon: 1, currentEpoch: EPOCH0 });
+    expect(params.taxonomy.version).toBe(1);
+    expect(params.taxonomy.segments.length).toBeGreaterThanOrEqual(20);
+    const ids = params.taxonomy.segments.map((segment: { id: number }) => segment.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id: number) => Number.isInteger(id) && id >= 1)).toBe(true);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await server.app.inject({ url: '/v1/nothing' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toBe('not_found');
+  });
+});

@@ -1,0 +1,63 @@
+// Segment assignment: which of the shop's taxonomy segments the profile points
+// at. Each segment is embedded once (from its name/description) into a row of
+// a VectorMatrix; the profile belongs to those whose cosine clears a threshold.
+//
+// Threshold 0.3: with MiniLM-class sentence embeddings (the default model
+// family), a profile built from products of one theme typically scores 0.35–0.6
+// against a short description of that theme and 0–0.25 against unrelated ones.
+// This is a starting value, not a measured one: tune it on the real default
+// model and taxonomy (a too-low value puts everyone in every segment, which the
+// randomized report then mostly hides anyway).
+
+import type { VectorMatrix } from './vectors.ts';
+
+export const DEFAULT_SEGMENT_THRESHOLD = 0.3;
+export const DEFAULT_MAX_SEGMENTS = 3;
+
+export interface Segment {
+  /** Taxonomy id, ≥ 1 (0 means "none" in reports). */
+  id: number;
+  name: string;
+}
+
+export interface SegmentMatch {
+  id: number;
+  name: string;
+  /** Cosine similarity of the profile with the segment. */
+  score: number;
+}
+
+export interface SegmentOptions {
+  threshold?: number;
+  maxSegments?: number;
+}
+
+/**
+ * The segments (row i of `segmentMatrix` ↔ segments[i]) whose similarity to the
+ * profile is at least the threshold, best first, at most maxSegments; ties keep
+ * taxonomy order. No profile → none.
+ */
+export function assignSegments(
+  profileVec: Float32Array | null,
+  segmentMatrix: VectorMatrix,
+  segments: readonly Segment[],
+  options: SegmentOptions = {},
+): SegmentMatch[] {
+  const threshold = options.threshold ?? DEFAULT_SEGMENT_THRESHOLD;
+  const maxSegments = options.maxSegments ?? DEFAULT_MAX_SEGMENTS;
+  if (!Number.isFinite(threshold)) throw new RangeError(`assignSegments: threshold must be a number, got ${threshold}`);
+  if (!Number.isInteger(maxSegments) || maxSegments < 0) {
+    throw new RangeError(`assignSegments: maxSegments must be a non-negative integer, got ${maxSegments}`);
+  }
+  if (segmentMatrix.count !== segments.length) {
+    throw new RangeError(`assignSegments: ${segmentMatrix.count} segment vectors for ${segments.length} segments`);
+  }
+  if (!profileVec || maxSegments === 0) return [];
+  const scores = segmentMatrix.scoreAll(profileVec, new Float32Array(segments.length));
+  const matches: SegmentMatch[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    if (scores[i] >= threshold) matches.push({ id: segments[i].id, name: segments[i].name, score: scores[i] });
+  }
+  matches.sort((a, b) => b.score - a.score); // stable: ties stay in taxonomy order
+  return matches.slice(0, maxSegments);
+}
