@@ -100,7 +100,7 @@ describe('consent and storage', () => {
     await sdk.track('Product Viewed', { product_id: 'a' });
     await sdk.flush();
     expect(await dbExists()).toBe(false);
-    expect(warn.mock.calls.filter((c) => String(c[0]).includes('Global Privacy Control'))).toHaveLength(1);
+    expect(warn.mock.calls.filter((c: unknown[]) => String(c[0]).includes('Global Privacy Control'))).toHaveLength(1);
   });
 
   it('GPC can be overridden by configuration', async () => {
@@ -174,7 +174,7 @@ describe('never throws into the page', () => {
     const sdk = new Tacit();
     await sdk.init({ retention: { maxEvents: -1 }, consent: 'yes' } as never);
     expect(sdk.consentStatus).toBe('pending');
-    expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/retention[\s\S]*consent|consent[\s\S]*retention/);
+    expect(warn.mock.calls.map((c: unknown[]) => String(c[0])).join('\n')).toMatch(/retention[\s\S]*consent|consent[\s\S]*retention/);
   });
 
   it('falls back to memory, once and loudly, when IndexedDB is missing', async () => {
@@ -183,7 +183,7 @@ describe('never throws into the page', () => {
     await api.track('Product Viewed', { product_id: 'a' });
     expect(sdk.storageKind).toBe('memory');
     expect((await api.export()).events).toHaveLength(1);
-    expect(warn.mock.calls.filter((c) => String(c[0]).includes('memory'))).toHaveLength(1);
+    expect(warn.mock.calls.filter((c: unknown[]) => String(c[0]).includes('memory'))).toHaveLength(1);
   });
 
   it('listeners get events; a throwing listener does not stop the others', async () => {
