@@ -24,6 +24,13 @@ const TIMEOUTS = {
 
 type WorkerState = 'stopped' | 'starting' | 'running' | 'failed';
 
+/** The report sync, as the engine client sees it (src/sync.ts). */
+export interface SyncHost {
+  sync(): Promise<unknown>;
+  inspect(): Record<string, unknown>;
+  forget(): void;
+}
+
 export interface EngineClientOptions {
   /** Creates the worker; tests and unusual hosts can replace it. */
   createWorker?: () => Worker;
@@ -41,7 +48,7 @@ export class EngineClient implements EngineHost {
   private taxonomy: Taxonomy | null = null;
   private modelReported = false;
   private readonly timeouts: typeof TIMEOUTS;
-  private syncHost: { sync(): Promise<unknown>; inspect(): Record<string, unknown> } | null = null;
+  private syncHost: SyncHost | null = null;
 
   constructor(
     private readonly sdk: Tacit,
@@ -53,7 +60,7 @@ export class EngineClient implements EngineHost {
     this.timeouts = { ...TIMEOUTS, ...wait, ...options.timeouts };
   }
 
-  attachSync(sync: { sync(): Promise<unknown>; inspect(): Record<string, unknown> }): void {
+  attachSync(sync: SyncHost): void {
     this.syncHost = sync;
   }
 
@@ -238,6 +245,7 @@ export class EngineClient implements EngineHost {
   }
 
   async forget(): Promise<void> {
+    this.syncHost?.forget();
     // The worker holds an IndexedDB connection: it must let go before the database can be deleted.
     if (this.remote && this.state === 'running') await settleWithin(this.remote.forget(), this.timeouts.ping);
   }

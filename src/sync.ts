@@ -236,6 +236,11 @@ export class ReportSync {
     this.schedule(Math.min(...candidates));
   }
 
+  /** The stored report state is being deleted (forget): drop our copy too. */
+  forget(): void {
+    this.lastKnown = null;
+  }
+
   async refreshState(): Promise<void> {
     this.lastKnown = (await this.deps.store()?.get<ReportState>(REPORT_STATE_KEY).catch(() => undefined)) ?? null;
   }
