@@ -47,12 +47,18 @@ export function createApi(sdk: Tacit): PublicTacit {
   return Object.freeze(api) as unknown as PublicTacit;
 }
 
-/** Write what is buffered when the page is hidden: after that the browser may never run us again. */
+/** Save what is buffered when the page is hidden: after that the browser may never run us again. */
 function installLifecycle(sdk: Tacit): void {
   if (typeof addEventListener !== 'function') return;
-  const flush = () => void sdk.flush().catch(() => {});
-  addEventListener('pagehide', flush);
+  const hide = () => {
+    try {
+      sdk.onPageHide();
+    } catch {
+      // never into the page
+    }
+  };
+  addEventListener('pagehide', hide);
   addEventListener('visibilitychange', () => {
-    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') flush();
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') hide();
   });
 }

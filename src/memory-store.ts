@@ -14,12 +14,15 @@ export class MemoryStore implements Store {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async append(events: NewEvent[]): Promise<number[]> {
-    const seqs = events.map((e) => {
+  async append(events: NewEvent[], options: { skipExisting?: boolean } = {}): Promise<number[]> {
+    const known = options.skipExisting ? new Set(this.log.map((e) => e.uid)) : null;
+    const seqs: number[] = [];
+    for (const e of events) {
+      if (known && e.uid !== undefined && known.has(e.uid)) continue;
       const seq = this.nextSeq++;
       this.log.push({ ...e, seq });
-      return seq;
-    });
+      seqs.push(seq);
+    }
     const cutoff = this.now() - this.retention.maxAgeMs;
     this.log = this.log.filter((e) => e.ts >= cutoff).slice(-this.retention.maxEvents);
     return seqs;

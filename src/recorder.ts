@@ -22,12 +22,15 @@ type Schedule = (run: () => void) => void;
 const idle: Schedule = (run) => {
   const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number })
     .requestIdleCallback;
-  if (ric) ric(run, { timeout: 1000 });
+  // A short timeout: batching a burst of calls is the point, holding events for long is a risk.
+  if (ric) ric(run, { timeout: 100 });
   else setTimeout(run, 0);
 };
 
 export class Recorder {
   private buffer: NewEvent[] = [];
+  /** The batch being written: not yet known to be stored. */
+  private inFlight: NewEvent[] = [];
   private scheduled = false;
   private running: Promise<void> = Promise.resolve();
   private retryDelay = 0;
@@ -41,6 +44,11 @@ export class Recorder {
     return this.buffer;
   }
 
+  /** Everything not yet confirmed stored: the batch being written and the buffer. */
+  unsaved(): NewEvent[] {
+    return this.inFlight.concat(this.buffer);
+  }
+
   push(event: NewEvent): void {
     this.buffer.push(event);
     if (this.buffer.length > MAX_BUFFERED) {
@@ -52,9 +60,17 @@ export class Recorder {
     else this.requestFlush();
   }
 
+  /** Puts events back at the front (the journal of the previous page). */
+  restore(events: NewEvent[]): void {
+    if (events.length === 0) return;
+    this.buffer = events.concat(this.buffer).slice(-MAX_BUFFERED);
+    this.requestFlush();
+  }
+
   /** Forget everything not yet written (consent denied, forget()). */
   discard(): void {
     this.buffer = [];
+    this.inFlight = [];
   }
 
   requestFlush(): void {
@@ -79,11 +95,14 @@ export class Recorder {
     if (!store || this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.inFlight = batch;
     try {
-      const seqs = await store.append(batch);
+      const seqs = await store.append(batch, { skipExisting: true });
+      this.inFlight = [];
       this.retryDelay = 0;
       this.hooks.onStored(seqs);
     } catch (error) {
+      this.inFlight = [];
       this.buffer = batch.concat(this.buffer).slice(-MAX_BUFFERED);
       this.retryDelay = Math.min(30_000, Math.max(250, this.retryDelay * 2));
       this.hooks.onError(error);

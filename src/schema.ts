@@ -1,11 +1,11 @@
 // The IndexedDB schema, shared by the main thread and the worker. One database per origin; each
 // version's migration runs in order, so a shopper on any older version upgrades cleanly.
 
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { StoredEvent } from './types.ts';
 
 export const DB_NAME = 'tacit';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface EmbeddingRecord {
   /** model id + item content hash: a changed title or a changed model misses the cache. */
@@ -15,20 +15,27 @@ export interface EmbeddingRecord {
 }
 
 export interface TacitDB extends DBSchema {
-  events: { key: number; value: StoredEvent; indexes: { ts: number } };
+  events: { key: number; value: StoredEvent; indexes: { ts: number; uid: string } };
   kv: { key: string; value: unknown };
   embeddings: { key: string; value: EmbeddingRecord };
 }
 
 export type TacitDatabase = IDBPDatabase<TacitDB>;
 
-const MIGRATIONS: ((db: IDBPDatabase<TacitDB>) => void)[] = [
+type UpgradeTransaction = IDBPTransaction<TacitDB, StoreNames<TacitDB>[], 'versionchange'>;
+
+const MIGRATIONS: ((db: IDBPDatabase<TacitDB>, tx: UpgradeTransaction) => void)[] = [
   // v1: events with a cross-tab sequence (autoIncrement), key-value state, item embedding cache.
   (db) => {
     const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
     events.createIndex('ts', 'ts');
     db.createObjectStore('kv');
     db.createObjectStore('embeddings', { keyPath: 'key' });
+  },
+  // v2: each event carries a random uid, so events saved twice (journal and database, around a
+  // navigation) are recognised and stored once. Older events have none; the index skips them.
+  (_db, tx) => {
+    tx.objectStore('events').createIndex('uid', 'uid');
   },
 ];
 
@@ -41,8 +48,8 @@ export interface OpenOptions {
 
 export async function openTacitDB(options: OpenOptions = {}): Promise<TacitDatabase> {
   const db = await openDB<TacitDB>(DB_NAME, DB_VERSION, {
-    upgrade(database, oldVersion) {
-      for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v](database);
+    upgrade(database, oldVersion, _newVersion, transaction) {
+      for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v](database, transaction);
     },
     blocked: () => options.onBlocked?.(),
     blocking: () => {

@@ -3,6 +3,7 @@
 
 import { CONSENT_KEY, globalPrivacyControl, initialConsent, readStoredGrant } from './consent.ts';
 import { validateEvent } from './events.ts';
+import { clearJournal, eventUid, saveJournal, takeJournal } from './journal.ts';
 import { MemoryStore } from './memory-store.ts';
 import { Recorder } from './recorder.ts';
 import { DEFAULT_RETENTION, IndexedDBStore, deleteDatabase, type Retention, type Store } from './store.ts';
@@ -80,9 +81,9 @@ export class Tacit {
     return this.config;
   }
 
-  /** The store, while consent allows writing to it. */
-  get writableStore(): Store | null {
-    return this.consentState === 'granted' ? this.store : null;
+  /** The store (opened on demand) while consent allows writing to it, else null. */
+  async writableStore(): Promise<Store | null> {
+    return this.consentState === 'granted' ? this.openStore() : null;
   }
 
   // ── public API ────────────────────────────────────────────────────────────────────────────────
@@ -105,7 +106,10 @@ export class Tacit {
     }
     for (const warning of result.warnings) this.warnings.report('event-cleaned', warning);
     if (this.consentState === 'denied') return Promise.resolve();
-    this.recorder.push({ ts: this.now(), event: result.event, properties: result.properties });
+    this.recorder.push({ uid: eventUid(), ts: this.now(), event: result.event, properties: result.properties });
+    if (this.consentState === 'granted' && !this.store && this.initDone) {
+      void this.openStore().then(() => this.recorder.requestFlush());
+    }
     return Promise.resolve();
   }
 
@@ -128,12 +132,23 @@ export class Tacit {
       );
       return this.consentState;
     }
-    await this.applyConsent(state);
+    await this.applyConsent(state, { byShopper: true });
     return this.consentState;
   }
 
+  /**
+   * Deletes every byte Tacit stored, then starts over as on a first visit: consent returns to the
+   * configured default (so with `consent: 'granted'` tracking continues into a fresh, empty store).
+   */
   async forget(): Promise<void> {
+    await this.erase();
+    const initial = globalPrivacyControl() && this.respectGpc() ? 'denied' : (this.config.consent ?? 'pending');
+    await this.applyConsent(initial);
+  }
+
+  private async erase(): Promise<void> {
     this.recorder.discard();
+    clearJournal();
     try {
       await this.engine?.forget();
     } catch (error) {
@@ -153,6 +168,7 @@ export class Tacit {
 
   async export(): Promise<ExportedData> {
     if (this.initDone) await this.initDone;
+    if (this.consentState === 'granted') await this.openStore();
     await this.recorder.flush();
     let events: ExportedData['events'] = [];
     let state: Record<string, unknown> = {};
@@ -226,9 +242,15 @@ export class Tacit {
     }
   }
 
-  /** Writes everything buffered now (the page is being hidden). */
+  /** Writes everything buffered now. */
   flush(): Promise<void> {
-    return this.recorder.flush();
+    return this.writeBuffered();
+  }
+
+  /** The page is going away (or hidden): journal what is unsaved, synchronously, then try to write it. */
+  onPageHide(): void {
+    if (this.consentState === 'granted') saveJournal(this.recorder.unsaved());
+    void this.recorder.flush().catch(() => {});
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────
@@ -267,7 +289,7 @@ export class Tacit {
       if (this.config.server) {
         const { ReportSync } = await import('./sync.ts');
         const sync = new ReportSync(this, this.config.server, {
-          store: () => this.writableStore,
+          store: () => this.writableStore(),
           segments: () => client.segments(),
           setTaxonomy: (taxonomy) => client.setTaxonomy(taxonomy),
         });
@@ -286,22 +308,26 @@ export class Tacit {
     return this.config.privacy?.respectGlobalPrivacyControl !== false;
   }
 
-  private async applyConsent(state: ConsentState): Promise<void> {
+  /**
+   * `byShopper`: the shopper's own choice (through the shop's consent call), which is remembered; a
+   * configured default is not. The database is created only when there is something to write.
+   */
+  private async applyConsent(state: ConsentState, { byShopper = false } = {}): Promise<void> {
     const previous = this.consentState;
     this.consentState = state;
     if (state === 'granted') {
-      const store = await this.openStore();
-      try {
-        await store.set(CONSENT_KEY, { state: 'granted', day: dayOf(this.now()) });
-      } catch (error) {
-        this.handleWriteError(error);
+      if (byShopper) {
+        try {
+          await (await this.openStore()).set(CONSENT_KEY, { state: 'granted', day: dayOf(this.now()) });
+        } catch (error) {
+          this.handleWriteError(error);
+        }
       }
-      await this.recorder.flush();
+      this.recorder.restore(takeJournal());
+      await this.writeBuffered();
     } else if (state === 'denied') {
       // Withdrawal deletes what was stored under the earlier grant.
-      this.recorder.discard();
-      if (previous === 'granted' || this.store) await this.forget();
-      else await deleteDatabase();
+      await this.erase();
     } else if (this.store) {
       await this.store.delete(CONSENT_KEY).catch(() => {});
     }
@@ -309,6 +335,14 @@ export class Tacit {
       this.engine?.consentChanged();
       this.emit('consent', { state });
     }
+  }
+
+  /** Opens the store if there is anything to write, then writes it. */
+  private async writeBuffered(): Promise<void> {
+    if (this.consentState !== 'granted') return;
+    if (!this.store && this.recorder.unsaved().length === 0) return;
+    await this.openStore();
+    await this.recorder.flush();
   }
 
   private openStore(): Promise<Store> {

@@ -15,8 +15,11 @@ export const DEFAULT_RETENTION: Retention = { maxAgeMs: 90 * 24 * 3600 * 1000, m
 
 export interface Store {
   readonly kind: 'indexeddb' | 'memory';
-  /** Appends events in one transaction and applies retention; returns their sequence numbers. */
-  append(events: NewEvent[]): Promise<number[]>;
+  /**
+   * Appends events in one transaction and applies retention; returns their sequence numbers. With
+   * `skipExisting`, events whose uid is already stored are skipped (their seq is not returned).
+   */
+  append(events: NewEvent[], options?: { skipExisting?: boolean }): Promise<number[]>;
   events(afterSeq?: number): Promise<StoredEvent[]>;
   count(): Promise<number>;
   get<T = unknown>(key: string): Promise<T | undefined>;
@@ -77,11 +80,11 @@ export class IndexedDBStore implements Store {
     return db;
   }
 
-  async append(events: NewEvent[]): Promise<number[]> {
+  async append(events: NewEvent[], options: { skipExisting?: boolean } = {}): Promise<number[]> {
     if (events.length === 0) return [];
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.appendOnce(events);
+        return await this.appendOnce(events, options.skipExisting ?? false);
       } catch (error) {
         if (!isQuotaError(error) || attempt >= QUOTA_RETRIES) throw error;
         // Out of space: make room by dropping the oldest events, never the newest.
@@ -91,11 +94,14 @@ export class IndexedDBStore implements Store {
     }
   }
 
-  private async appendOnce(events: NewEvent[]): Promise<number[]> {
+  private async appendOnce(events: NewEvent[], skipExisting: boolean): Promise<number[]> {
     const db = await this.database();
     const tx = db.transaction('events', 'readwrite');
     const seqs: number[] = [];
-    for (const e of events) seqs.push((await tx.store.add(e as StoredEvent)) as number);
+    for (const e of events) {
+      if (skipExisting && e.uid !== undefined && (await tx.store.index('uid').count(e.uid)) > 0) continue;
+      seqs.push((await tx.store.add(e as StoredEvent)) as number);
+    }
     // Retention in the same transaction, so no tab ever sees more than the limit.
     const cutoff = this.now() - this.retention.maxAgeMs;
     let expired = await tx.store.index('ts').openCursor(IDBKeyRange.upperBound(cutoff, true));

@@ -54,7 +54,7 @@ const CLAIM_MS = 30_000;
 const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
 
 export interface SyncDeps {
-  store(): Store | null;
+  store(): Promise<Store | null>;
   segments(): Promise<{ id: number }[]>;
   setTaxonomy(taxonomy: Taxonomy): Promise<void>;
   fetch?: typeof fetch;
@@ -127,7 +127,7 @@ export class ReportSync {
   }
 
   private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<unknown> {
-    const store = this.deps.store();
+    const store = await this.deps.store();
     if (!this.params) return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
     if (!store || this.sdk.consentStatus !== 'granted') return { sent: false, reason: 'no consent' };
     try {
@@ -242,7 +242,8 @@ export class ReportSync {
   }
 
   async refreshState(): Promise<void> {
-    this.lastKnown = (await this.deps.store()?.get<ReportState>(REPORT_STATE_KEY).catch(() => undefined)) ?? null;
+    const store = await this.deps.store();
+    this.lastKnown = (await store?.get<ReportState>(REPORT_STATE_KEY).catch(() => undefined)) ?? null;
   }
 
   inspect(): Record<string, unknown> {

@@ -7,6 +7,8 @@ export type Properties = Record<string, unknown>;
 /** One behaviour event as stored on the device. `seq` is unique and increasing across tabs. */
 export interface StoredEvent {
   seq: number;
+  /** Random per event (not per device): recognises an event saved twice around a navigation. */
+  uid?: string;
   ts: number;
   event: string;
   properties: Properties;

@@ -113,7 +113,8 @@ describe('consent and storage', () => {
 
 describe('forget and export', () => {
   it('export returns every stored event and state as JSON-safe data', async () => {
-    const { api } = await started();
+    const { api } = await started({ consent: 'pending' });
+    await api.consent('granted'); // the shopper's grant is remembered, so it is part of the export
     await api.track('Product Viewed', { product_id: 'a' });
     await api.track('Products Searched', { query: 'trail shoes' });
     const data = await api.export();

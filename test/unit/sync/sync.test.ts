@@ -41,7 +41,7 @@ async function tab(server = serverUrl, config: Record<string, unknown> = {}) {
   const sdk = new Tacit({ now: () => clock });
   await sdk.init({ consent: 'granted', ...config });
   const sync = new ReportSync(sdk, server, {
-    store: () => sdk.writableStore,
+    store: () => sdk.writableStore(),
     segments: async () => [{ id: 3 }, { id: 7 }],
     setTaxonomy: async () => {},
     now: () => clock,
@@ -157,7 +157,7 @@ describe('ReportSync', () => {
   it('sends nothing without consent', async () => {
     const sdk = new Tacit({ now: () => clock });
     await sdk.init({ consent: 'pending' });
-    const sync = new ReportSync(sdk, serverUrl, { store: () => sdk.writableStore, segments: async () => [], setTaxonomy: async () => {}, now: () => clock });
+    const sync = new ReportSync(sdk, serverUrl, { store: () => sdk.writableStore(), segments: async () => [], setTaxonomy: async () => {}, now: () => clock });
     await sync.start();
     expect(await sync.sync()).toMatchObject({ sent: false, reason: 'no consent' });
     expect(reportsCounted()).toBe(0);
