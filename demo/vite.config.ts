@@ -1,0 +1,47 @@
+// Builds the demo shop (a multi-page app) into dist/demo/:
+//   npx vite build --config demo/vite.config.ts
+// Every page carries the comment <!-- tacit-snippet --> in its <head>, where a shop pastes Tacit's
+// snippet. The plugin below replaces it with the real snippet (src/snippet.js, minified), loading
+// Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, minifySync, type Plugin } from 'vite';
+
+export const demoRoot = fileURLToPath(new URL('.', import.meta.url));
+export const demoPages = ['index', 'category', 'product', 'search', 'cart', 'checkout'] as const;
+
+const SNIPPET_MARK = '<!-- tacit-snippet -->';
+const SDK_URL = '/tacit/tacit.js';
+
+/** Pastes the snippet into each page, as a shop would, instead of the marker comment. */
+export function tacitSnippet(sdkUrl = SDK_URL): Plugin {
+  return {
+    name: 'demo-tacit-snippet',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, { filename }) {
+        if (!html.includes(SNIPPET_MARK)) return html; // already replaced (or removed on purpose)
+        const source = readFileSync(fileURLToPath(new URL('../src/snippet.js', import.meta.url)), 'utf8');
+        if (!source.includes("'SDK_URL'")) throw new Error(`src/snippet.js has no 'SDK_URL' placeholder (${filename})`);
+        const { code } = minifySync('snippet.js', source.replace("'SDK_URL'", JSON.stringify(sdkUrl)), {
+          compress: true,
+          mangle: true,
+        });
+        return html.replace(SNIPPET_MARK, `<script>${code.trim()}</script>`);
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  root: demoRoot,
+  publicDir: 'public',
+  plugins: [tacitSnippet()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/demo', import.meta.url)),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: Object.fromEntries(demoPages.map((page) => [page, fileURLToPath(new URL(`${page}.html`, import.meta.url))])),
+    },
+  },
+});
