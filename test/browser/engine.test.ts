@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, launchBrowser, newContext, serveTestSite, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, launchBrowser, newContext, serveTestSite, settledModel, snippetTag, watchPage, type TestServer } from './harness.ts';
 
 let site: TestServer;
 const browsers: Browser[] = [];
@@ -46,14 +46,7 @@ async function openShop(browser: Browser, model: Record<string, unknown>) {
 /** The first load compiles ORT's wasm: wait for the engine to settle rather than racing it. */
 async function waitForModel(page: Page): Promise<void> {
   await page.evaluate(() => (window as unknown as Win).tacit.recommend({ limit: 1 }));
-  await page.waitForFunction(
-    async () => {
-      const info = await (window as unknown as Win).tacit.inspect();
-      return info.model?.status === 'ready' || info.model?.status === 'failed';
-    },
-    undefined,
-    { timeout: 120_000, polling: 250 },
-  );
+  await settledModel(page);
 }
 
 async function journeyAndRank(page: Page) {

@@ -11,6 +11,7 @@ export default function setup(): void {
   if (!existsSync(chromium)) throw new Error(`Chromium not found at ${chromium}: run npm test (it installs Debian's chromium) or set CHROMIUM_PATH`);
   if (process.env.TACIT_SKIP_BUILD !== '1') {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--config', 'demo/vite.config.ts'], { cwd: root, stdio: 'inherit' });
   }
   // A tiny random-weight BERT for the engine tests (idempotent: skipped when already generated).
   execFileSync('npx', ['tsx', 'model/tiny-bert.ts', '--preset', 'tiny', '--out', 'test/fixtures/generated/tiny-bert'], { cwd: root, stdio: 'inherit' });

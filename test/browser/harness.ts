@@ -90,3 +90,19 @@ export function readStoredEvents(page: Page): Promise<{ seq: number; ts: number;
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 900 } });
 }
+
+/**
+ * Polls tacit.inspect() until the engine has settled (model ready or failed) and returns its model info.
+ * (Polled from Node: page.waitForFunction does not await a predicate that returns a promise.)
+ */
+export async function settledModel(page: Page, timeoutMs = 150_000): Promise<{ status: string; backend: string; id: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const model = await page
+      .evaluate(async () => (await (window as unknown as { tacit: { inspect(): Promise<{ model?: { status: string } }> } }).tacit.inspect()).model ?? null)
+      .catch(() => null); // a navigation in between: try again
+    if (model && (model.status === 'ready' || model.status === 'failed')) return model as { status: string; backend: string; id: string };
+    if (Date.now() > deadline) throw new Error(`the engine did not settle within ${timeoutMs} ms (last: ${JSON.stringify(model)})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
