@@ -5,7 +5,8 @@
 // transaction, and each send is claimed the same way, so two tabs never send the same report. It waits
 // in IndexedDB until the server acknowledges it, retrying with exponential backoff and jitter. A report
 // sent while the page unloads is never retried: its answer is lost with the page, and sending it again
-// could count it twice; losing one report is the cheaper error for the aggregates and for privacy.
+// could count it twice; losing one report is the cheaper error for the aggregates and for privacy. The
+// same holds for a send whose page navigated away before the answer came: it is never sent again.
 
 import { cryptoRandom } from '../worker/core/random.ts';
 import { randomizeReport, reportDomain } from '../worker/core/rr.ts';
@@ -50,7 +51,6 @@ export const REPORT_STATE_KEY = 'report';
 /** Path of the report endpoint: no word ad blockers filter on (analytics, track, beacon, collect). */
 export const REPORTS_PATH = '/v1/reports';
 const FIRST_REPORT_DELAY_MS = 30_000;
-const CLAIM_MS = 30_000;
 const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
 
 export interface SyncDeps {
@@ -170,7 +170,9 @@ export class ReportSync {
       if (!state || !pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
       // Reports for epochs the server no longer accepts are dropped, not sent late.
       if (pending.epoch < this.epoch(now) - 1) return { ...state, pending: null };
-      claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: unloading ? Number.MAX_SAFE_INTEGER : now + CLAIM_MS };
+      // Claimed for good: a keepalive request outlives its page, so if this page dies before the answer
+      // arrives the report may well have been counted; only a definite failure (below) frees it again.
+      claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: Number.MAX_SAFE_INTEGER };
       return { ...state, pending: claimed };
     });
     if (!claimed) return { sent: false, reason: 'nothing due' };

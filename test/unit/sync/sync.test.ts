@@ -80,6 +80,25 @@ describe('ReportSync', () => {
     expect(reportsCounted()).toBe(1);
   });
 
+  it('never resends a report whose page went away before the answer (the server may have it)', async () => {
+    const a = await tab();
+    await a.sync.start();
+    const posts: string[] = [];
+    // Page A's request leaves, then the page navigates: its promise never settles.
+    (a.sync as unknown as { fetch: typeof fetch }).fetch = (_input, init) => {
+      posts.push(String(init?.body));
+      return new Promise<Response>(() => {});
+    };
+    void a.sync.sync();
+    await new Promise((r) => setTimeout(r, 50));
+    clock += 10 * 60_000; // much later, another page of the same epoch
+    const b = await tab();
+    await b.sync.start();
+    expect(await b.sync.sync()).toMatchObject({ sent: false, reason: 'nothing due' });
+    expect(posts).toHaveLength(1);
+    expect(reportsCounted()).toBe(0);
+  });
+
   it('sends a new report in the next epoch', async () => {
     const { sync } = await tab();
     await sync.start();
