@@ -1,7 +1,7 @@
 // Where the embedded default model lives. No Node imports, so browser code may import the id too.
 
 /** Id (folder name under model/weights/) of the model Tacit ships and uses when none is configured. */
-export const DEFAULT_MODEL_ID = 'tacit-wordnet-128-v1';
+export const DEFAULT_MODEL_ID = 'tacit-wordnet-v1';
 
 function pathOfFileUrl(url: URL): string {
   if (url.protocol !== 'file:') throw new Error(`default model: ${url.href} is not a file URL (defaultModelDir() is for Node)`);
@@ -12,10 +12,11 @@ function pathOfFileUrl(url: URL): string {
 
 /** Absolute path of model/weights/ (what transformers.js' `env.localModelPath` should point to), with a trailing slash. */
 export function defaultModelsRoot(): string {
-  return pathOfFileUrl(new URL('./weights/', import.meta.url));
+  // @vite-ignore: browser bundles import only the id; these paths are for Node.
+  return pathOfFileUrl(new URL(/* @vite-ignore */ './weights/', import.meta.url));
 }
 
 /** Absolute path of the default model's folder (config.json, tokenizer.json, onnx/...), with a trailing slash. */
 export function defaultModelDir(): string {
-  return pathOfFileUrl(new URL(`./weights/${DEFAULT_MODEL_ID}/`, import.meta.url));
+  return pathOfFileUrl(new URL(/* @vite-ignore */ `./weights/${DEFAULT_MODEL_ID}/`, import.meta.url));
 }
