@@ -17,11 +17,16 @@ const matrix = VectorMatrix.fromRows([
 
 describe('assignSegments', () => {
   it('returns the segments above the threshold, best first', () => {
-    const out = assignSegments(Float32Array.of(0.9, 0.3, 0.1), matrix, segments);
+    const out = assignSegments(Float32Array.of(0.9, 0.3, 0.1), matrix, segments, { threshold: 0.3 });
     expect(out.map((s) => s.id)).toEqual([1, 4, 2]);
     expect(out[0].name).toBe('Runners');
     expect(out[0].score).toBeGreaterThan(out[1].score);
     expect(out.every((s) => s.score >= 0.3)).toBe(true);
+  });
+
+  it('uses 0.35 by default: the third segment (0.31) is left out', () => {
+    const out = assignSegments(Float32Array.of(0.9, 0.3, 0.1), matrix, segments);
+    expect(out.map((s) => s.id)).toEqual([1, 4]);
   });
 
   it('honours threshold and maxSegments, and keeps taxonomy order on ties', () => {
