@@ -42,7 +42,15 @@ export async function readStoredGrant(): Promise<boolean> {
     if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return false;
     const list = await indexedDB.databases();
     if (!list.some((d) => d.name === DB_NAME)) return false;
-    const db = await openTacitDB();
+    // Another tab may block the open (a pending delete or upgrade): give up after a second rather than
+    // holding init() back; the shop's consent call will come.
+    let gaveUp = false;
+    const opening = openTacitDB();
+    opening.then((late) => gaveUp && late.close(), () => {});
+    const db = await Promise.race([opening, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('blocked')), 1000))]).catch((error) => {
+      gaveUp = true;
+      throw error;
+    });
     try {
       const record = (await db.get('kv', CONSENT_KEY)) as { state?: string } | undefined;
       return record?.state === 'granted';

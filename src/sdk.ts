@@ -49,6 +49,8 @@ export class Tacit {
   private consentState: ConsentState = 'pending';
   private store: Store | null = null;
   private storeOpening: Promise<Store> | null = null;
+  private recoveryTimer: ReturnType<typeof setTimeout> | null = null;
+  private writeFailures = 0;
   private listeners = new Map<string, Set<(detail: unknown) => void>>();
   private readonly recorder: Recorder;
   private readonly now: () => number;
@@ -61,6 +63,7 @@ export class Tacit {
     this.recorder = new Recorder({
       store: () => (this.consentState === 'granted' ? this.store : null),
       onStored: (seqs) => {
+        this.writeFailures = 0;
         this.emit('stored', { count: seqs.length, lastSeq: seqs[seqs.length - 1] });
         this.engine?.notifyStored();
       },
@@ -155,9 +158,10 @@ export class Tacit {
       this.warnings.report('forget-engine', `forget: the engine did not reset cleanly: ${describe(error)}`);
     }
     try {
+      // The current store, then the database itself, even when this page fell back to memory.
       if (this.store) await this.store.clear();
-      else await deleteDatabase();
       this.store?.close();
+      await deleteDatabase();
       this.store = null;
       this.storeOpening = null;
       await deleteCaches();
@@ -350,20 +354,48 @@ export class Tacit {
     this.storeOpening ??= IndexedDBStore.open(this.retention, this.now)
       .catch((error): Store => {
         this.warnings.report('storage-fallback', `IndexedDB is unavailable (${describe(error)}); Tacit keeps data in memory for this page only`);
+        this.scheduleRecovery();
         return new MemoryStore(this.retention, this.now);
       })
       .then((store) => (this.store = store));
     return this.storeOpening;
   }
 
+  /**
+   * While on the memory store, try IndexedDB again now and then (a blocking tab may close, a hiccup may
+   * pass). When it opens, move what memory holds into it, so the page's events outlive the page.
+   */
+  private scheduleRecovery(delayMs = 1000): void {
+    if (this.recoveryTimer || typeof indexedDB === 'undefined') return;
+    this.recoveryTimer = setTimeout(async () => {
+      this.recoveryTimer = null;
+      const memory = this.store;
+      if (!memory || memory.kind !== 'memory' || this.consentState !== 'granted') return;
+      try {
+        const database = await IndexedDBStore.open(this.retention, this.now);
+        if (this.store !== memory) return database.close(); // forgotten or replaced meanwhile
+        await database.append(await memory.events(), { skipExisting: true });
+        for (const [key, value] of Object.entries(await memory.state())) await database.set(key, value);
+        this.store = database;
+        this.storeOpening = Promise.resolve(database);
+        this.writeFailures = 0;
+        this.recorder.requestFlush();
+      } catch {
+        this.scheduleRecovery(Math.min(60_000, delayMs * 2));
+      }
+    }, delayMs);
+  }
+
   private handleWriteError(error: unknown): void {
     const store = this.store;
     this.warnings.report('storage-write', `could not write to ${store?.kind ?? 'storage'}: ${describe(error)}`);
-    // A database that keeps failing (deleted under us, corrupted) is replaced by memory: keep the page's data.
-    if (store && store.kind === 'indexeddb' && !isTransient(error)) {
+    // A database that keeps failing (deleted under us, corrupted) is replaced by memory, so the page keeps
+    // its data; one hiccup is not enough: the recorder retries first.
+    if (store && store.kind === 'indexeddb' && !isTransient(error) && ++this.writeFailures >= 3) {
       this.store = new MemoryStore(this.retention, this.now);
       this.storeOpening = Promise.resolve(this.store);
       this.warnings.report('storage-fallback', 'IndexedDB failed; Tacit keeps data in memory for this page only');
+      this.scheduleRecovery(5000);
     }
   }
 }

@@ -28,7 +28,7 @@ export interface Store {
   /** Read-modify-write of one key in a single transaction: atomic across tabs. `undefined` deletes. */
   update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
   state(): Promise<Record<string, unknown>>;
-  /** Deletes every byte this store holds. */
+  /** Empties the store (its records; deleting the database itself is deleteDatabase()). */
   clear(): Promise<void>;
   close(): void;
 }
@@ -185,7 +185,6 @@ export class IndexedDBStore implements Store {
     await Promise.all([...ALL_STORES.map((name) => tx.objectStore(name).clear()), tx.done]);
     db.close();
     this.db = null;
-    await deleteDatabase();
   }
 
   close(): void {

@@ -65,6 +65,7 @@ export interface SyncDeps {
 export class ReportSync {
   private params: ServerParams | null = null;
   private paramsError = '';
+  private paramsTriedAt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastKnown: ReportState | null = null;
   private readonly now: () => number;
@@ -84,16 +85,27 @@ export class ReportSync {
   /** Loads the server's published parameters, then schedules the epoch's report. */
   async start(): Promise<void> {
     await this.loadParams();
+    if (typeof addEventListener === 'function') {
+      addEventListener('pagehide', () => void this.run({ unloading: true }));
+      addEventListener('online', () => {
+        this.paramsTriedAt = 0;
+        this.schedule(1000);
+      });
+    }
     if (!this.params) return;
     await this.deps.setTaxonomy(this.params.taxonomy).catch(() => {});
     this.schedule(FIRST_REPORT_DELAY_MS);
-    if (typeof addEventListener === 'function') {
-      addEventListener('pagehide', () => void this.run({ unloading: true }));
-      addEventListener('online', () => this.schedule(1000));
-    }
+  }
+
+  /** The server was unreachable when the page loaded: try again, at most once a minute. */
+  private async reloadParams(): Promise<void> {
+    if (this.now() - this.paramsTriedAt < 60_000) return;
+    await this.loadParams();
+    if (this.params) await this.deps.setTaxonomy(this.params.taxonomy).catch(() => {});
   }
 
   private async loadParams(): Promise<void> {
+    this.paramsTriedAt = this.now();
     try {
       const response = await this.fetch(new URL('/v1/params', this.server).href, { credentials: 'omit', cache: 'no-cache' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -127,6 +139,7 @@ export class ReportSync {
   }
 
   private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<unknown> {
+    if (!this.params) await this.reloadParams();
     const store = await this.deps.store();
     if (!this.params) return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
     if (!store || this.sdk.consentStatus !== 'granted') return { sent: false, reason: 'no consent' };
@@ -151,7 +164,7 @@ export class ReportSync {
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
-    const body = JSON.stringify({ taxonomy: params.taxonomy.version, epoch, segments: randomized });
+    const body = reportBody(params.taxonomy.version, epoch, randomized);
     await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       if (current && current.createdEpoch >= epoch) return current; // another tab was first
       return {
@@ -168,8 +181,9 @@ export class ReportSync {
     await store.update<ReportState>(REPORT_STATE_KEY, (state) => {
       const pending = state?.pending;
       if (!state || !pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
-      // Reports for epochs the server no longer accepts are dropped, not sent late.
-      if (pending.epoch < this.epoch(now) - 1) return { ...state, pending: null };
+      // Reports for epochs the server no longer accepts are dropped, not sent late; so is anything in the
+      // pending slot that is not exactly a documented report (corrupted or planted storage).
+      if (pending.epoch < this.epoch(now) - 1 || !isDocumentedReport(pending.body, this.params!, pending.epoch)) return { ...state, pending: null };
       // Claimed for good: a keepalive request outlives its page, so if this page dies before the answer
       // arrives the report may well have been counted; only a definite failure (below) frees it again.
       claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: Number.MAX_SAFE_INTEGER };
@@ -259,6 +273,33 @@ export class ReportSync {
       nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date((epoch + 1) * p.epochSeconds * 1000).toISOString() } : null,
     };
   }
+}
+
+/**
+ * The report body, written by hand from integers: a host page may have patched JSON.stringify or
+ * Array.prototype.toJSON (Prototype.js does), and what leaves the device must be exactly this.
+ */
+export function reportBody(taxonomy: number, epoch: number, segments: readonly number[]): string {
+  let ids = '';
+  for (let i = 0; i < segments.length; i++) ids += (i > 0 ? ',' : '') + String(Math.trunc(segments[i]));
+  return '{"taxonomy":' + String(Math.trunc(taxonomy)) + ',"epoch":' + String(Math.trunc(epoch)) + ',"segments":[' + ids + ']}';
+}
+
+const REPORT_PATTERN = /^\{"taxonomy":(\d+),"epoch":(\d+),"segments":\[(\d+(?:,\d+)*)\]\}$/;
+
+/** Whether a stored body is exactly a report of the documented form for these parameters. */
+export function isDocumentedReport(body: unknown, params: ServerParams, epoch: number): boolean {
+  if (typeof body !== 'string') return false;
+  const match = REPORT_PATTERN.exec(body);
+  if (!match) return false;
+  const domain = new Set([0, ...params.taxonomy.segments.map((s) => s.id)]);
+  const ids = match[3].split(',').map(Number);
+  return (
+    Number(match[1]) === params.taxonomy.version &&
+    Number(match[2]) === epoch &&
+    ids.length === params.slots &&
+    ids.every((id) => domain.has(id))
+  );
 }
 
 function parseRetryAfter(value: string | null, now: number): number {

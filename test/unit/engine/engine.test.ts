@@ -113,8 +113,8 @@ describe('Engine', () => {
         scales: Float32Array.from(rows.map((r) => r.scale)),
         data: Int8Array.from(rows.flatMap((r) => [...r.q])),
       });
-    files['/match.vec'] = () => new Response(file('tiny-bert'));
-    files['/other.vec'] = () => new Response(file('some-other-model'));
+    files['/match.vec'] = () => new Response(file('tiny-bert') as Uint8Array<ArrayBuffer>);
+    files['/other.vec'] = () => new Response(file('some-other-model') as Uint8Array<ArrayBuffer>);
 
     const matching = newEngine();
     await matching.init(config({ catalogVectorsUrl: 'http://shop.test/match.vec', persist: false }));
