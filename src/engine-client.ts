@@ -34,6 +34,8 @@ export interface SyncHost {
 export interface EngineClientOptions {
   /** Creates the worker; tests and unusual hosts can replace it. */
   createWorker?: () => Worker;
+  /** The snippet's Trusted Types policy: on pages that enforce them, new Worker() needs a TrustedScriptURL. */
+  trustedTypesPolicy?: { createScriptURL(url: string): unknown };
   timeouts?: Partial<typeof TIMEOUTS>;
 }
 
@@ -103,19 +105,24 @@ export class EngineClient implements EngineHost {
 
   private async launch(): Promise<void> {
     this.state = 'starting';
-    const worker = this.options.createWorker ? this.options.createWorker() : new Worker(new URL('worker.js', this.baseUrl), { type: 'module', name: 'tacit' });
+    const url = new URL('worker.js', this.baseUrl).href;
+    const scriptUrl = this.options.trustedTypesPolicy ? this.options.trustedTypesPolicy.createScriptURL(url) : url;
+    const worker = this.options.createWorker ? this.options.createWorker() : new Worker(scriptUrl as string, { type: 'module', name: 'tacit' });
     this.worker = worker;
     const crashed = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (e) => {
         e.preventDefault?.(); // keep the worker's error out of the page's console as an uncaught error
-        reject(new Error(e.message || 'the worker failed to start or crashed'));
-        this.onCrash(worker, e.message);
+        // A worker that never started (CSP worker-src, worker.js missing or not JavaScript) would fail the
+        // same way again: no restart, start()'s one warning says why. A running one that dies restarts once.
+        if (this.state === 'running') this.onCrash(worker, e.message);
+        else reject(new Error(e.message || 'the engine worker could not start (blocked by CSP worker-src, or worker.js missing or not served as JavaScript)'));
       });
     });
     crashed.catch(() => {});
     this.remote = wrap<WorkerApi>(worker);
     const onProgress = proxy((p: unknown) => this.sdk.emit('model-progress', p));
-    await Promise.race([this.remote.init(this.engineConfig(), onProgress), crashed]);
+    const onWarning = proxy((message: string) => this.sdk.warnings.report('engine', message));
+    await Promise.race([this.remote.init(this.engineConfig(), onProgress, onWarning), crashed]);
     this.state = 'running';
     const info = await this.remote.inspect();
     if (info.model.status === 'failed' && !this.modelReported) {

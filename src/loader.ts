@@ -2,7 +2,7 @@
 // replays the calls the page made before it arrived, in order, resolving the promises the stub handed out.
 
 import { createApi, type PublicTacit } from './api.ts';
-import { Tacit } from './sdk.ts';
+import { Tacit, type TrustedUrlPolicy } from './sdk.ts';
 
 type QueuedCall = [method: string, args: unknown[], resolve?: (value: unknown) => void];
 
@@ -13,7 +13,9 @@ if (!(existing && (existing as { loaded?: boolean }).loaded)) {
   // Tacit's own files (worker, ORT, models) live next to this script. (Not `new URL('./',
   // import.meta.url)`: Vite would rewrite that literal pattern into an asset reference.)
   const scriptUrl = import.meta.url;
-  const sdk = new Tacit({ baseUrl: new URL('./', scriptUrl).href });
+  // The snippet's Trusted Types policy, if the page enforces them (the worker URL needs it too).
+  const policy = (existing as { p?: TrustedUrlPolicy } | undefined)?.p;
+  const sdk = new Tacit({ baseUrl: new URL('./', scriptUrl).href, trustedTypesPolicy: policy ?? undefined });
   const api = createApi(sdk);
   host.tacit = api;
   if (Array.isArray(existing)) replay(existing, api);

@@ -24,8 +24,14 @@ export const VERSION = '0.1.0';
 
 const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending'];
 
+/** A Trusted Types policy that turns Tacit's own script URLs into TrustedScriptURLs. */
+export interface TrustedUrlPolicy {
+  createScriptURL(url: string): unknown;
+}
+
 export interface SdkEnvironment {
   now?: () => number;
+  trustedTypesPolicy?: TrustedUrlPolicy;
   /** Where the SDK's own files are served (worker, ORT wasm, models). */
   baseUrl?: string;
 }
@@ -287,7 +293,7 @@ export class Tacit {
     this.engineLoading ??= (async () => {
       const { EngineClient } = await import('./engine-client.ts');
       const baseUrl = this.config.baseUrl ?? this.env.baseUrl ?? new URL('/tacit/', pageUrl()).href;
-      const client = new EngineClient(this, new URL(baseUrl, pageUrl()).href);
+      const client = new EngineClient(this, new URL(baseUrl, pageUrl()).href, { trustedTypesPolicy: this.env.trustedTypesPolicy });
       this.engine = client;
       void client.start();
       if (this.config.server) {

@@ -17,6 +17,13 @@
   var s = d.createElement('script');
   s.type = 'module';
   s.async = true;
-  s.src = url;
-  (d.head || d.documentElement).appendChild(s);
+  // Pages that enforce Trusted Types need a policy (the shop allows it with `trusted-types tacit`).
+  try {
+    var p = w.trustedTypes && w.trustedTypes.createPolicy('tacit', { createScriptURL: function (u) { return u; } });
+    t.p = p;
+    s.src = p ? p.createScriptURL(url) : url;
+    (d.head || d.documentElement).appendChild(s);
+  } catch (e) {
+    console.warn('[tacit] could not load: ' + e);
+  }
 })(window, document, 'SDK_URL');

@@ -97,9 +97,9 @@ export class ReportSync {
     this.schedule(FIRST_REPORT_DELAY_MS);
   }
 
-  /** The server was unreachable when the page loaded: try again, at most once a minute. */
-  private async reloadParams(): Promise<void> {
-    if (this.now() - this.paramsTriedAt < 60_000) return;
+  /** The server was unreachable when the page loaded: try again, at most once a minute (or when asked). */
+  private async reloadParams(force: boolean): Promise<void> {
+    if (!force && this.now() - this.paramsTriedAt < 60_000) return;
     await this.loadParams();
     if (this.params) await this.deps.setTaxonomy(this.params.taxonomy).catch(() => {});
   }
@@ -139,7 +139,7 @@ export class ReportSync {
   }
 
   private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<unknown> {
-    if (!this.params) await this.reloadParams();
+    if (!this.params) await this.reloadParams(force);
     const store = await this.deps.store();
     if (!this.params) return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
     if (!store || this.sdk.consentStatus !== 'granted') return { sent: false, reason: 'no consent' };

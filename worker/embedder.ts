@@ -77,6 +77,8 @@ export interface Embedder {
   backend: Backend | 'cpu';
   threads: number;
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** WebGPU only: the GPU device was lost (driver reset, tab backgrounded on some systems); recreate on WASM. */
+  isLost(): boolean;
   dispose(): Promise<void>;
 }
 
@@ -224,6 +226,18 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
         model,
       );
     }
+    // ORT needs WebAssembly for every backend. Where a CSP forbids compiling it, ORT would fail with a
+    // burst of console errors; an 8-byte empty module fails the same way, silently, and names the fix.
+    try {
+      new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    } catch (error) {
+      throw new EmbedderError(
+        `Embedder: WebAssembly is blocked by the Content Security Policy (add 'wasm-unsafe-eval' to script-src of the worker's response)`,
+        model,
+        undefined,
+        { cause: error },
+      );
+    }
     let selection;
     try {
       selection = await selectBackend(options.backend ?? 'auto', browserBackendEnvironment());
@@ -291,7 +305,15 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
     dim = pooling === 'none' ? 0 : probe!.length;
   }
 
+  // ORT keeps the WebGPU device it created on its env (shared with transformers.js' env.backends.onnx).
+  let lost = false;
+  if (backend === 'webgpu') {
+    const device = (env.backends.onnx as { webgpu?: { device?: { lost?: Promise<unknown> } } }).webgpu?.device;
+    device?.lost?.then(() => (lost = true));
+  }
+
   return {
+    isLost: () => lost,
     modelId: model,
     dtype,
     pooling,

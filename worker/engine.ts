@@ -61,6 +61,8 @@ export interface EngineDeps {
   openDB?: () => Promise<TacitDatabase>;
   now?: () => number;
   onProgress?: (progress: EmbedderProgress) => void;
+  /** A problem the page should hear about once (the engine itself keeps working). */
+  onWarning?: (message: string) => void;
 }
 
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
@@ -128,23 +130,7 @@ export class Engine {
     this.info.status = 'loading';
     this.info.modelId = this.config.model.id;
     try {
-      const m = this.config.model;
-      this.embedder = await this.deps.createEmbedder({
-        model: m.id,
-        dtype: m.dtype ?? 'q8',
-        pooling: m.pooling ?? 'mean',
-        normalize: m.normalize ?? true,
-        backend: m.backend ?? 'auto',
-        modelBaseUrl: m.baseUrl,
-        localModelPath: m.localModelPath,
-        allowRemote: Boolean(m.remoteHost),
-        remoteHost: m.remoteHost,
-        wasmPaths: m.wasmPaths,
-        onProgress: (p) => {
-          if (typeof p.progress === 'number') this.info.progress = p.progress;
-          this.deps.onProgress?.(p);
-        },
-      });
+      this.embedder = await this.deps.createEmbedder(this.embedderOptions(this.config.model.backend ?? 'auto'));
       this.info.backend = this.embedder.backend;
       this.info.threads = this.embedder.threads;
       this.info.dim = this.embedder.dim;
@@ -157,6 +143,36 @@ export class Engine {
       this.info.status = 'failed';
       this.info.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  private embedderOptions(backend: 'auto' | 'webgpu' | 'wasm'): EmbedderOptions {
+    const m = this.config.model;
+    return {
+      model: m.id,
+      dtype: m.dtype ?? 'q8',
+      pooling: m.pooling ?? 'mean',
+      normalize: m.normalize ?? true,
+      backend,
+      modelBaseUrl: m.baseUrl,
+      localModelPath: m.localModelPath,
+      allowRemote: Boolean(m.remoteHost),
+      remoteHost: m.remoteHost,
+      wasmPaths: m.wasmPaths,
+      onProgress: (p) => {
+        if (typeof p.progress === 'number') this.info.progress = p.progress;
+        this.deps.onProgress?.(p);
+      },
+    };
+  }
+
+  /** The WebGPU device is gone: carry on with the same model on WASM (one warning). */
+  private async switchToWasm(reason: string): Promise<void> {
+    const previous = this.embedder;
+    this.embedder = await this.deps.createEmbedder(this.embedderOptions('wasm'));
+    this.info.backend = this.embedder.backend;
+    this.info.threads = this.embedder.threads;
+    this.deps.onWarning?.(`${reason}; continuing on WASM`);
+    void previous?.dispose().catch(() => {});
   }
 
   private async loadCatalog(): Promise<void> {
@@ -251,7 +267,15 @@ export class Engine {
 
   private async embed(texts: string[]): Promise<Float32Array[]> {
     const start = performance.now();
-    const vectors = await this.embedder!.embed(texts, { batchSize: EMBED_BATCH });
+    if (this.embedder!.backend === 'webgpu' && this.embedder!.isLost()) await this.switchToWasm('the WebGPU device was lost');
+    let vectors: Float32Array[];
+    try {
+      vectors = await this.embedder!.embed(texts, { batchSize: EMBED_BATCH });
+    } catch (error) {
+      if (this.embedder!.backend !== 'webgpu') throw error;
+      await this.switchToWasm(`WebGPU inference failed (${error instanceof Error ? error.message : String(error)})`);
+      vectors = await this.embedder!.embed(texts, { batchSize: EMBED_BATCH });
+    }
     this.info.timings.embedMs = performance.now() - start;
     this.info.timings.embedCount = texts.length;
     return vectors;
@@ -305,7 +329,8 @@ export class Engine {
     const events = (await db.getAll('events', IDBKeyRange.lowerBound(profile.lastSeq, true))) as StoredEvent[];
     if (events.length === 0) return;
     const weights = this.weights();
-    await this.embedQueries(events, weights);
+    // A query that cannot be embedded is skipped, never a reason to stop following the events.
+    await this.embedQueries(events, weights).catch(() => {});
     const row = new Float32Array(dim);
     for (const event of events) {
       applyEvent(

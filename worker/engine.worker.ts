@@ -6,16 +6,19 @@ import { createEmbedder, type EmbedderProgress } from './embedder.ts';
 import { Engine, type EngineConfig, type Taxonomy } from './engine.ts';
 
 let progressListener: ((p: EmbedderProgress) => void) | null = null;
+let warningListener: ((message: string) => void) | null = null;
 
 const engine = new Engine({
   createEmbedder,
   fetch: (input, init) => fetch(input, init),
   onProgress: (p) => progressListener?.(p),
+  onWarning: (message) => warningListener?.(message),
 });
 
 export const workerApi = {
-  init(config: EngineConfig, onProgress?: (p: EmbedderProgress) => void) {
+  init(config: EngineConfig, onProgress?: (p: EmbedderProgress) => void, onWarning?: (message: string) => void) {
     progressListener = onProgress ?? null;
+    warningListener = onWarning ?? null;
     return engine.init(config);
   },
   setConsent: (persist: boolean) => engine.setConsent(persist),

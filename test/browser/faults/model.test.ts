@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ROOT, launchBrowser, newContext } from '../harness.ts';
-import { engineSettled, openShop, serveFaultSite, tacit, tacitWarnings, type FaultSite } from './support.ts';
+import { inspectUntil, openShop, serveFaultSite, tacit, tacitWarnings, type FaultSite } from './support.ts';
 
 let browser: Browser;
 let site: FaultSite;
@@ -59,7 +59,12 @@ async function shopWith(model: Record<string, unknown>, catalog = '/catalog.json
   const { page, seen } = await openShop(context, site, {
     init: { consent: 'granted', catalog, model: { backend: 'wasm', ...model }, engineTimeoutMs: 60_000 },
   });
-  const info = await engineSettled(page, 60_000);
+  // Settled: the model loaded or failed, or no model is tried because the catalogue failed.
+  const info = await inspectUntil(
+    page,
+    (i) => i.worker === 'failed' || i.model?.status === 'ready' || i.model?.status === 'failed' || Boolean(i.catalog?.error),
+    60_000,
+  );
   return { context, page, seen, info };
 }
 

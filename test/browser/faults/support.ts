@@ -4,7 +4,7 @@
 // documented report leaves the page).
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
@@ -104,7 +104,8 @@ let pageCounter = 0;
 /** Opens a new shop page (its own path on the site) and waits for the SDK to replace the stub. */
 export async function openShop(context: BrowserContext, site: FaultSite, options: ShopOptions = {}, path = `/shop-${++pageCounter}.html`) {
   const page = await context.newPage();
-  const seen = watchPage(page);
+  const seen = { ...watchPage(page), uncaught: [] as string[] };
+  page.on('pageerror', (e) => seen.uncaught.push(String(e))); // uncaught exceptions only, no console lines
   const { html } = shopHtml(options);
   site.page(path, html, options.csp ? { 'content-security-policy': options.csp } : {});
   if (options.clockAt !== undefined) await page.clock.setFixedTime(options.clockAt);
@@ -172,7 +173,8 @@ export interface StatsServer {
 
 /** The aggregation server in process, allowing the test site's origin. */
 export async function startStatsServer(origin: string, epochSeconds = 3600): Promise<StatsServer> {
-  const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-faults-')), 'db.sqlite'));
+  const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
+  const db = openDatabase(join(dir, 'db.sqlite'));
   const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), db);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -182,6 +184,7 @@ export async function startStatsServer(origin: string, epochSeconds = 3600): Pro
     close: async () => {
       await app.close();
       db.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -196,14 +199,16 @@ const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 /**
  * Makes the next `times` engine workers start with a fault hook: /tacit/worker.js becomes a module that
  * first imports the hook (so its message listener runs before comlink's) and then the real worker.
- * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name.
+ * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
+ * `prelude` runs once, before the real worker's code.
  */
-export function faultyWorker(site: FaultSite, hook: string, times = 1): void {
+export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
   const real = readFileSync(resolve(ROOT, 'dist/tacit/worker.js'), 'utf8');
   site.page('/tacit/worker-real.js', real, JS);
   site.page(
     '/tacit/worker-fault-hook.js',
-    `self.addEventListener('message', (event) => {
+    `${prelude}
+    self.addEventListener('message', (event) => {
       const d = event.data;
       const call = d && d.type === 'APPLY' && Array.isArray(d.path) ? d.path[0] : null;
       ${hook}

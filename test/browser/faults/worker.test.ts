@@ -49,7 +49,7 @@ describe('worker cannot start', () => {
   // during start just reject, and let start()'s catch print one warning naming the likely causes
   // ("the engine worker could not start (blocked by CSP worker-src, or worker.js missing or not served
   // as JavaScript); using popularity ranking").
-  it.fails("CSP worker-src 'none': popularity ranking at once, one warning, no page error", async () => {
+  it("CSP worker-src 'none': popularity ranking at once, one warning, no page error", async () => {
     const context = await newContext(browser);
     const csp = "worker-src 'none'";
     const { page, seen } = await openShop(context, site, { init: INIT, csp });
@@ -64,7 +64,7 @@ describe('worker cannot start', () => {
   });
 
   // BUG: same root cause as above (three warnings for one fault).
-  it.fails('the worker script is missing (404): popularity ranking, one warning', async () => {
+  it('the worker script is missing (404): popularity ranking, one warning', async () => {
     const context = await newContext(browser);
     site.page('/tacit/worker.js', 'not found', { 'content-type': 'text/plain' }, 2);
     const { page, seen } = await openShop(context, site, { init: INIT });
@@ -96,11 +96,10 @@ describe('worker fails while running', () => {
   });
 
   it('hangs (busy loop in recommend): answered from popularity within the time limit, restarted once, then serves again', async () => {
-    faultyWorker(site, `if (call === 'recommend') { const end = Date.now() + 120000; while (Date.now() < end) {} }`);
+    // The loop never ends: had recommend() waited for the worker, this test would time out.
+    faultyWorker(site, `if (call === 'recommend') { for (;;) {} }`);
     const { context, page, seen } = await runningShop();
-    const started = Date.now();
-    const first = await tacit<Rec>(page, 'recommend', { limit: 4 });
-    expect(Date.now() - started).toBeLessThan(10_000); // 1.5 s call limit + 2 s ping, not 120 s
+    const first = await tacit<Rec>(page, 'recommend', { limit: 4 }); // 1.5 s call limit + 2 s ping
     expect(first.strategy).toMatch(/^fallback:/);
     expect(first.items).toHaveLength(4);
     const info = await inspectUntil(page, (i) => i.restarts === 1 && i.worker === 'running', 30_000);
@@ -139,9 +138,8 @@ describe('worker fails while running', () => {
 });
 
 describe('WebGPU', () => {
-  // Device loss needs a live GPUDevice inside ORT; with no GPU here we inject the nearest fault we can:
   // WebGPU forced by configuration where navigator.gpu yields no adapter (Chromium without
-  // --enable-unsafe-webgpu). See docs/reliability.md for how a device loss could be injected.
+  // --enable-unsafe-webgpu); device loss is below, on SwiftShader.
   it('backend webgpu forced without an adapter: model unavailable, popularity ranking, one warning', async () => {
     const context = await newContext(browser);
     const { page, seen } = await openShop(context, site, { init: { ...INIT, model: { id: 'tiny-bert', backend: 'webgpu' } } });
@@ -154,4 +152,59 @@ describe('WebGPU', () => {
     expect(seen.errors).toEqual([]);
     await context.close();
   });
+});
+
+describe('WebGPU device lost (SwiftShader)', () => {
+  let gpuBrowser: Browser;
+  beforeAll(async () => {
+    gpuBrowser = await launchBrowser({ webgpu: true });
+  });
+  afterAll(async () => {
+    await gpuBrowser?.close();
+  });
+
+  // The hook keeps every GPUDevice ORT asks for and destroys them at the first recommend: what a GPU
+  // reset, a driver update or a tab in the background on a laptop switching GPUs does to a real device.
+  const KEEP_DEVICES = `
+    if (self.GPUAdapter) {
+      const request = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (...args) {
+        const device = await request.apply(this, args);
+        (self.__devices ||= []).push(device);
+        return device;
+      };
+    }`;
+
+  // BUG: after a WebGPU device loss the engine keeps the dead device: every later inference fails, so a
+  // search is never embedded and, because Engine.applyNewEvents (worker/engine.ts) stops at the first
+  // failure, no later event reaches the profile for the rest of the page; transformers.js also logs two
+  // console.error lines per failed run. Root cause: worker/embedder.ts creates the ORT session once and
+  // never watches `device.lost`. Fix: in the embedder, on a run error whose message says the device was
+  // lost (or when GPUDevice.lost resolves), dispose the session and re-create the embedder with
+  // backend 'wasm' (one warning: "WebGPU device lost; continuing on WASM"), then retry the batch once.
+  it('the device is lost after the model loaded: recommendations still come, later events still reach the profile, no console error', async () => {
+    faultyWorker(site, `if (call === 'recommend' && !self.__lost) { self.__lost = true; (self.__devices || []).forEach((d) => d.destroy()); }`, 1, KEEP_DEVICES);
+    const context = await newContext(gpuBrowser);
+    const { page, seen } = await openShop(context, site, {
+      init: { consent: 'granted', catalog: '/catalog.json', model: { id: 'tiny-bert', backend: 'webgpu' }, engineTimeoutMs: 60_000 },
+    });
+    const info = await engineSettled(page, 120_000);
+    expect(info.model).toMatchObject({ status: 'ready', backend: 'webgpu' });
+    const first = await tacit<Rec>(page, 'recommend', { limit: 4 }); // the device is destroyed here
+    expect(first.items).toHaveLength(4);
+    // A search needs the (lost) device to embed the query; a view after it needs nothing.
+    await page.evaluate(async () => {
+      const t = (window as any).tacit;
+      await t.track('Products Searched', { query: 'rain jacket' });
+      await t.track('Product Viewed', { product_id: 'p2' });
+      await t.export();
+    });
+    const second = await tacit<Rec>(page, 'recommend', { limit: 4 });
+    expect(second.items).toHaveLength(4);
+    expect(tacitWarnings(seen.warnings, /^(?!.*catalogue row)/).length).toBeLessThanOrEqual(1);
+    const after = await tacit<Record<string, any>>(page, 'inspect');
+    expect(after.profile.interactions).toBe(2);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

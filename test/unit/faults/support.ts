@@ -26,6 +26,7 @@ export async function fakeEmbedder(options: EmbedderOptions): Promise<Embedder> 
     backend: 'wasm',
     threads: 1,
     embed: async (texts) => texts.map(hashVector),
+    isLost: () => false,
     dispose: async () => {},
   };
 }
