@@ -29,6 +29,11 @@ export interface ServerConfig {
   rateBurst: number;
   /** token bucket per connection: tokens added per minute (TACIT_RATE_PER_MINUTE, default 30) */
   ratePerMinute: number;
+  /**
+   * longest time a client may take to send one whole request, headers and body
+   * (TACIT_REQUEST_TIMEOUT_MS, default 10000); slower requests (slowloris) get 408 and are cut off
+   */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -44,6 +49,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxBody: 1024,
   rateBurst: 10,
   ratePerMinute: 30,
+  requestTimeoutMs: 10_000,
 });
 
 export class ConfigError extends Error {
@@ -119,6 +125,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     maxBody: integer(env, 'TACIT_MAX_BODY', DEFAULT_CONFIG.maxBody, 64, 65_536),
     rateBurst: integer(env, 'TACIT_RATE_BURST', DEFAULT_CONFIG.rateBurst, 1, 100_000),
     ratePerMinute: integer(env, 'TACIT_RATE_PER_MINUTE', DEFAULT_CONFIG.ratePerMinute, 1, 6_000_000),
+    requestTimeoutMs: integer(env, 'TACIT_REQUEST_TIMEOUT_MS', DEFAULT_CONFIG.requestTimeoutMs, 1000, 300_000),
   };
 }
 

@@ -2,9 +2,11 @@
  * Strict parsing of a device report. The body is text/plain (so browsers send
  * it without a CORS preflight) holding exactly
  *   {"taxonomy":<int>,"epoch":<int>,"segments":[<int>, ...]}
- * with `slots` segment values from the report domain. Anything else is
- * rejected with a message that says what is wrong; nothing is counted.
+ * with `slots` segment values from the report domain, as UTF-8. Anything else
+ * (invalid UTF-8, a repeated key, an unknown key, a wrong type) is rejected
+ * with a message that says what is wrong; nothing is counted.
  */
+import { findDuplicateKey } from './json-keys.ts';
 
 export interface Report {
   taxonomy: number;
@@ -34,6 +36,18 @@ export class ReportError extends Error {
 
 const KEYS = ['taxonomy', 'epoch', 'segments'] as const;
 
+// fatal: invalid bytes are an error, not U+FFFD; ignoreBOM: a BOM stays in the text (and fails JSON.parse).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes the body as strict UTF-8. */
+export function decodeReportBody(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ReportError(400, 'invalid_encoding', 'the body is not valid UTF-8');
+  }
+}
+
 /** Parses and validates the body; does not check the epoch window (the caller knows the clock). */
 export function parseReport(body: string, rules: ReportRules): Report {
   let json: unknown;
@@ -41,6 +55,10 @@ export function parseReport(body: string, rules: ReportRules): Report {
     json = JSON.parse(body);
   } catch {
     throw new ReportError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+  const duplicate = findDuplicateKey(body);
+  if (duplicate !== null) {
+    throw new ReportError(400, 'duplicate_key', `the key ${JSON.stringify(duplicate)} occurs more than once in one object`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ReportError(400, 'invalid_report', 'the report must be a JSON object {"taxonomy","epoch","segments"}');

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       maxBody: 1024,
       rateBurst: 10,
       ratePerMinute: 30,
+      requestTimeoutMs: 10_000,
     });
     expect(loadConfig({})).toEqual({ ...DEFAULT_CONFIG });
   });
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
       TACIT_MAX_BODY: '2048',
       TACIT_RATE_BURST: '4',
       TACIT_RATE_PER_MINUTE: '12',
+      TACIT_REQUEST_TIMEOUT_MS: '2500',
     });
     expect(config).toEqual({
       port: 9000,
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
       maxBody: 2048,
       rateBurst: 4,
       ratePerMinute: 12,
+      requestTimeoutMs: 2500,
     });
   });
 
@@ -70,6 +73,8 @@ describe('loadConfig', () => {
     ['TACIT_MAX_BODY', '10'],
     ['TACIT_RATE_BURST', '0'],
     ['HOST', 'bad host'],
+    ['TACIT_REQUEST_TIMEOUT_MS', '999'],
+    ['TACIT_REQUEST_TIMEOUT_MS', '10s'],
   ])('rejects %s=%s with an error naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

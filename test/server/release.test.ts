@@ -71,6 +71,12 @@ describe('GET /v1/aggregates', () => {
     expect((await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` })).statusCode).toBe(409);
     expect((await server.app.inject({ url: '/v1/aggregates' })).json().epochs).toEqual([]);
     expect((await server.app.inject({ url: '/v1/aggregates/abc' })).statusCode).toBe(400);
+    // Far-future epochs whose closing date a Date cannot hold: a clear 400, not a 500.
+    for (const epoch of ['99999999', '999999999999999']) {
+      const response = await server.app.inject({ url: `/v1/aggregates/${epoch}` });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toBe('invalid_epoch');
+    }
   });
 
   it('releases a closed epoch once: suppression below k, identical numbers when asked again', async () => {

@@ -43,6 +43,9 @@ describe('POST /v1/reports', () => {
     { name: 'segments not an array', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":{"0":1}}`, status: 400, error: 'invalid_report' },
     { name: 'unknown key', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1,2,0],"userId":"u1"}`, status: 400, error: 'invalid_report' },
     { name: '__proto__ key', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[1,2,0],"__proto__":{"x":1}}`, status: 400, error: 'invalid_report' },
+    { name: 'a repeated key (last-one-wins would accept it)', payload: `{"taxonomy":1,"epoch":${EPOCH0 - 5},"epoch":${EPOCH0},"segments":[1,2,0]}`, status: 400, error: 'duplicate_key' },
+    { name: 'a repeated key spelled with an escape', payload: `{"taxonomy":1,"epoch":${EPOCH0},"segments":[9,9,9],"s\u0065gments":[1,2,0]}`, status: 400, error: 'duplicate_key' },
+    { name: 'a byte order mark', payload: `\uFEFF${valid}`, status: 400, error: 'invalid_json' },
     { name: 'missing key', payload: `{"taxonomy":1,"epoch":${EPOCH0}}`, status: 400, error: 'invalid_report' },
     { name: 'too few segments', payload: reportBody(EPOCH0, [1, 2]), status: 400, error: 'invalid_report' },
     { name: 'too many segments', payload: reportBody(EPOCH0, [1, 2, 3, 4]), status: 400, error: 'invalid_report' },
@@ -75,6 +78,22 @@ describe('POST /v1/reports', () => {
     expect(counters(server.db)).toEqual(before);
   });
 
+  it('rejects bodies that are not valid UTF-8 with 400 and changes no counter', async () => {
+    const text = Buffer.from(valid);
+    const bodies = [
+      Buffer.concat([text, Buffer.from([0xff])]),
+      Buffer.concat([Buffer.from([0xc3]), text]), // a truncated two-byte sequence
+      Buffer.concat([Buffer.from('{"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(valid.slice(2))]), // an encoded surrogate (U+D800)
+    ];
+    const before = counters(server.db);
+    for (const payload of bodies) {
+      const response = await server.app.inject({ method: 'POST', url: '/v1/reports', headers: { 'content-type': 'text/plain' }, payload });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toBe('invalid_encoding');
+    }
+    expect(counters(server.db)).toEqual(before);
+  });
+
   it('rejects a body without content type with 415', async () => {
     const response = await server.app.inject({ method: 'POST', url: '/v1/reports', payload: Buffer.from(valid) });
     expect(response.statusCode).toBe(415);
@@ -85,6 +104,8 @@ describe('POST /v1/reports', () => {
     const allowed = await postReport(server.app, valid, { origin: 'http://localhost:5173' });
     expect(allowed.statusCode).toBe(202);
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    // A cross-origin device can read a 429's Retry-After only when the server exposes it.
+    expect(allowed.headers['access-control-expose-headers']).toBe('Retry-After');
     expect(allowed.headers.vary).toContain('Origin');
     const params = await server.app.inject({ url: '/v1/params', headers: { origin: 'http://127.0.0.1:5173' } });
     expect(params.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
