@@ -35,6 +35,16 @@ export interface Store {
 
 const QUOTA_RETRIES = 3;
 
+/**
+ * A transaction whose completion is awaited only on success: when a request in it throws first, the
+ * aborted transaction's `done` must not surface as an unhandled rejection (the request's error is the one
+ * we report).
+ */
+function quietly<T extends { done: Promise<void> }>(tx: T): T {
+  tx.done.catch(() => {});
+  return tx;
+}
+
 export function isQuotaError(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
@@ -96,7 +106,7 @@ export class IndexedDBStore implements Store {
 
   private async appendOnce(events: NewEvent[], skipExisting: boolean): Promise<number[]> {
     const db = await this.database();
-    const tx = db.transaction('events', 'readwrite');
+    const tx = quietly(db.transaction('events', 'readwrite'));
     const seqs: number[] = [];
     for (const e of events) {
       if (skipExisting && e.uid !== undefined && (await tx.store.index('uid').count(e.uid)) > 0) continue;
@@ -122,7 +132,7 @@ export class IndexedDBStore implements Store {
 
   private async evictOldest(n: number): Promise<void> {
     const db = await this.database();
-    const tx = db.transaction('events', 'readwrite');
+    const tx = quietly(db.transaction('events', 'readwrite'));
     let cursor = await tx.store.openCursor();
     for (let i = 0; cursor && i < n; i++) {
       await cursor.delete();
@@ -154,7 +164,7 @@ export class IndexedDBStore implements Store {
 
   async update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
     const db = await this.database();
-    const tx = db.transaction('kv', 'readwrite');
+    const tx = quietly(db.transaction('kv', 'readwrite'));
     const next = change((await tx.store.get(key)) as T | undefined);
     if (next === undefined) await tx.store.delete(key);
     else await tx.store.put(next, key);
@@ -164,7 +174,7 @@ export class IndexedDBStore implements Store {
 
   async state(): Promise<Record<string, unknown>> {
     const db = await this.database();
-    const tx = db.transaction(['kv', 'embeddings'], 'readonly');
+    const tx = quietly(db.transaction(['kv', 'embeddings'], 'readonly'));
     const out: Record<string, unknown> = {};
     let cursor = await tx.objectStore('kv').openCursor();
     while (cursor) {
@@ -181,7 +191,7 @@ export class IndexedDBStore implements Store {
     // Clear in one transaction first: atomic for every tab, even while another tab keeps the database
     // open and would block the deletion below.
     const db = await this.database();
-    const tx = db.transaction([...ALL_STORES], 'readwrite');
+    const tx = quietly(db.transaction([...ALL_STORES], 'readwrite'));
     await Promise.all([...ALL_STORES.map((name) => tx.objectStore(name).clear()), tx.done]);
     db.close();
     this.db = null;

@@ -87,6 +87,11 @@ export class ReportSync {
     await this.loadParams();
     if (typeof addEventListener === 'function') {
       addEventListener('pagehide', () => void this.run({ unloading: true }));
+      // Hidden (tab switched, app backgrounded): the page may be discarded without a pagehide, so send
+      // what is due now, while an answer can still arrive.
+      addEventListener('visibilitychange', () => {
+        if (typeof document !== 'undefined' && document.visibilityState === 'hidden') void this.run({});
+      });
       addEventListener('online', () => {
         this.paramsTriedAt = 0;
         this.schedule(1000);

@@ -219,6 +219,7 @@ export class Engine {
     const db = await this.database();
     if (db && missing.size > 0) {
       const tx = db.transaction('embeddings', 'readonly');
+      tx.done.catch(() => {}); // a failed read costs embedding, nothing else
       await Promise.all(
         [...missing].map(async (i) => {
           const record = await tx.store.get(keys[i]);
