@@ -6,6 +6,7 @@
 //     array, measured in the same run.
 
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../worker/core/random.ts';
 import { rank } from '../worker/core/rank.ts';
 import type { CatalogItem } from '../worker/core/types.ts';
 import { VectorMatrix } from '../worker/core/vectors.ts';
@@ -18,17 +19,7 @@ const RUNS = 7;
 const RUN_MS = 40;
 const LIMIT = 10;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** Per-call ms: median over runs of the mean of a batch of calls lasting ≥ RUN_MS. */
 function timeCalls(call: () => unknown, runs = RUNS): Spread {

@@ -1,16 +1,7 @@
 // Seeded pseudo-random numbers for the model build: same seed → same numbers on every machine, so the
 // build is byte-for-byte reproducible. mulberry32 is small, fast and good enough for random projections.
 
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../worker/core/random.ts';
 
 /** Standard normal samples (Box–Muller) from a uniform source. */
 export function gaussian(uniform: () => number): () => number {

@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../worker/core/random.ts';
 import { encodeModel } from './onnx.ts';
 import type { OnnxNode, OnnxTensor } from './onnx.ts';
 
@@ -65,16 +66,7 @@ export class TinyBertError extends Error {
 // Deterministic random numbers.
 
 /** mulberry32: tiny, fast, and the same sequence on every platform. */
-function uniformRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniformRandom = mulberry32;
 
 function normalRandom(seed: number): () => number {
   const uniform = uniformRandom(seed);
