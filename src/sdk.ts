@@ -163,17 +163,20 @@ export class Tacit {
     } catch (error) {
       this.warnings.report('forget-engine', `forget: the engine did not reset cleanly: ${describe(error)}`);
     }
+    // The current store, then the database itself (even when this page fell back to memory), then the
+    // model cache: each step runs whatever happened to the one before.
     try {
-      // The current store, then the database itself, even when this page fell back to memory.
       if (this.store) await this.store.clear();
-      this.store?.close();
-      await deleteDatabase();
-      this.store = null;
-      this.storeOpening = null;
-      await deleteCaches();
     } catch (error) {
-      this.warnings.report('forget-failed', `forget: ${describe(error)}`);
+      this.warnings.report('forget-failed', `forget: could not clear ${this.store?.kind ?? 'storage'} (${describe(error)}); deleting the database`);
     }
+    this.store?.close();
+    this.store = null;
+    this.storeOpening = null;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = null;
+    await deleteDatabase();
+    await deleteCaches();
   }
 
   async export(): Promise<ExportedData> {
@@ -439,8 +442,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export const CACHE_NAMES = ['transformers-cache', 'tacit-models'];
 
 async function deleteCaches(): Promise<void> {
-  if (typeof caches === 'undefined') return;
-  await Promise.all(CACHE_NAMES.map((name) => caches.delete(name).catch(() => false)));
+  try {
+    if (typeof caches === 'undefined') return;
+    await Promise.all(CACHE_NAMES.map((name) => caches.delete(name)));
+  } catch {
+    // Cache Storage can be unavailable (opaque origins, blocked storage): then nothing was cached.
+  }
 }
 
 /** Keeps only well-typed settings; each bad one is reported and replaced by its default. */
