@@ -93,10 +93,26 @@ export interface Explanation {
   because: { itemId?: string; title: string; event: string }[];
 }
 
+/** A candidate item as the shop's catalogue describes it (validated). */
+export interface CatalogItem {
+  id: string;
+  title: string;
+  description?: string;
+  category?: string;
+  price?: number;
+  currency?: string;
+  url?: string;
+  image?: string;
+  inStock: boolean;
+  popularity?: number;
+}
+
 export interface Recommendation {
   id: string;
   score: number;
   reason: Explanation;
+  /** The catalogue entry, so the shop can render the card without a lookup. */
+  item?: CatalogItem;
 }
 
 export interface RecommendResult {
