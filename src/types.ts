@@ -93,19 +93,9 @@ export interface Explanation {
   because: { itemId?: string; title: string; event: string }[];
 }
 
-/** A candidate item as the shop's catalogue describes it (validated). */
-export interface CatalogItem {
-  id: string;
-  title: string;
-  description?: string;
-  category?: string;
-  price?: number;
-  currency?: string;
-  url?: string;
-  image?: string;
-  inStock: boolean;
-  popularity?: number;
-}
+/** A candidate item as the shop's catalogue describes it (validated by the engine). */
+export type { CatalogItem } from '../worker/core/types.ts';
+import type { CatalogItem } from '../worker/core/types.ts';
 
 export interface Recommendation {
   id: string;
