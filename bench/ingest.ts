@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { epochOf } from '../server/epoch.ts';
+import { epochOf } from '../protocol/epoch.ts';
 import { atLeast, atMost, failed, timing, type BenchResult } from './lib/results.ts';
 import { spread } from './lib/stats.ts';
 import { ROOT, TMP_DIR } from './lib/paths.ts';

@@ -6,10 +6,10 @@
 //     array, measured in the same run.
 
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from '../worker/core/random.ts';
-import { rank } from '../worker/core/rank.ts';
-import type { CatalogItem } from '../worker/core/types.ts';
-import { VectorMatrix } from '../worker/core/vectors.ts';
+import { mulberry32 } from '../core/random.ts';
+import { rank } from '../core/rank.ts';
+import type { CatalogItem } from '../core/types.ts';
+import { VectorMatrix } from '../core/vectors.ts';
 import { atMost, compared, failed, timing, type BenchResult } from './lib/results.ts';
 import { spread, type Spread } from './lib/stats.ts';
 

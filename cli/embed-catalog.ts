@@ -8,10 +8,10 @@ import { CliError, UsageError } from './errors.ts';
 import { write } from './io.ts';
 import type { CliIO } from './io.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
-import { validateCatalog, itemText } from '../worker/core/catalog.ts';
-import { contentHash } from '../worker/core/hash.ts';
-import { quantizeRow } from '../worker/core/vectors.ts';
-import { encodeVecFile } from '../worker/core/vecfile.ts';
+import { validateCatalog, itemText } from '../core/catalog.ts';
+import { contentHash } from '../core/hash.ts';
+import { quantizeRow } from '../core/vectors.ts';
+import { encodeVecFile } from '../core/vecfile.ts';
 import { createEmbedder } from '../worker/embedder.ts';
 
 export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]

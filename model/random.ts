@@ -1,7 +1,7 @@
 // Seeded pseudo-random numbers for the model build: same seed → same numbers on every machine, so the
 // build is byte-for-byte reproducible. mulberry32 is small, fast and good enough for random projections.
 
-export { mulberry32 } from '../worker/core/random.ts';
+export { mulberry32 } from '../core/random.ts';
 
 /** Standard normal samples (Box–Muller) from a uniform source. */
 export function gaussian(uniform: () => number): () => number {

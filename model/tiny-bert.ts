@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../worker/core/random.ts';
+import { mulberry32 } from '../core/random.ts';
 import { encodeModel } from './onnx.ts';
 import type { OnnxNode, OnnxTensor } from './onnx.ts';
 

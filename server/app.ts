@@ -13,19 +13,22 @@
  * that their fsync does not stall the HTTP thread; reads stay on `db`.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { krrProbabilities } from '../worker/core/rr.ts';
-import type { RandomSource } from '../worker/core/random.ts';
+import { krrProbabilities } from '../core/randomized-response.ts';
+import type { RandomSource } from '../core/random.ts';
 import type { ServerConfig } from './config.ts';
 import { renderDashboard } from './dashboard.ts';
 import type { SqliteDatabase } from './db.ts';
-import { acceptsReports, epochClosesAtMs, epochOf, epochStartMs, isClosed } from './epoch.ts';
+import { acceptsReports, epochClosesAtMs, epochOf, epochStartMs, isClosed } from '../protocol/epoch.ts';
 import { ConnectionRateLimiter } from './rate-limit.ts';
 import { CommitError, CommitterClosedError, GroupCommitter } from './group-commit.ts';
 import { computeRelease, type Release } from './release.ts';
-import { decodeReportBody, parseReport, ReportError, type ReportRules } from './report.ts';
+import { paramsBody } from '../protocol/params.ts';
+import { PARAMS_PATH, REPORTS_PATH } from '../protocol/paths.ts';
+import { decodeReportBody, parseReport, ReportError, type ReportRules } from '../protocol/report.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
 import { COUNT_STATEMENTS, createStore, reportWriteOps, type CountedReport } from './store.ts';
-import { loadTaxonomy, taxonomyDomain, type Taxonomy } from './taxonomy.ts';
+import { taxonomyDomain, type Taxonomy } from '../protocol/taxonomy.ts';
+import { loadTaxonomy } from './taxonomy-file.ts';
 
 export interface AppOptions {
   /** clock in Unix milliseconds (tests move it to close epochs) */
@@ -185,19 +188,9 @@ export async function createApp(config: ServerConfig, db: SqliteDatabase, option
       .send(),
   );
 
-  app.get('/v1/params', async (_request, reply) => {
-    const epoch = currentEpoch();
+  app.get(PARAMS_PATH, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60');
-    return {
-      taxonomy: { version: taxonomy.version, segments: taxonomy.segments },
-      epsilon: config.epsilon,
-      slots: config.slots,
-      epochSeconds: config.epochSeconds,
-      k: config.k,
-      releaseEpsilon: config.releaseEpsilon,
-      currentEpoch: epoch,
-      currentEpochEndsAt: iso(epochStartMs(epoch + 1, config.epochSeconds)),
-    };
+    return paramsBody({ taxonomy, epsilon: config.epsilon, slots: config.slots, epochSeconds: config.epochSeconds, k: config.k, releaseEpsilon: config.releaseEpsilon }, currentEpoch());
   });
 
   const rateLimit = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
@@ -210,7 +203,7 @@ export async function createApp(config: ServerConfig, db: SqliteDatabase, option
       .send(errorBody('rate_limited', `too many requests on this connection; retry after ${decision.retryAfterSeconds} s`));
   };
 
-  app.post('/v1/reports', { onRequest: rateLimit, bodyLimit: config.maxBody }, async (request, reply) => {
+  app.post(REPORTS_PATH, { onRequest: rateLimit, bodyLimit: config.maxBody }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (!Buffer.isBuffer(request.body)) {
       return reply.code(415).send(errorBody('unsupported_media_type', 'send the report as a body with Content-Type: text/plain'));

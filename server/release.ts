@@ -22,9 +22,9 @@
  * rounded to integers, which also blunts floating-point artefacts of Laplace
  * sampling.
  */
-import { cryptoRandom, type RandomSource } from '../worker/core/random.ts';
-import { krrProbabilities } from '../worker/core/rr.ts';
-import type { Segment } from './taxonomy.ts';
+import { cryptoRandom, type RandomSource } from '../core/random.ts';
+import { krrProbabilities } from '../core/randomized-response.ts';
+import type { Segment } from '../protocol/taxonomy.ts';
 
 export interface ReleaseParameters {
   epsilon: number;

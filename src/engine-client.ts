@@ -4,10 +4,10 @@
 // ranking (popularity, then shop order) computed here from the catalogue.
 
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import { validateCatalog } from '../worker/core/catalog.ts';
-import { fallbackRank } from '../worker/core/rank.ts';
+import { validateCatalog } from '../core/catalog.ts';
+import { fallbackRank } from '../core/rank.ts';
 import { DEFAULT_MODEL_ID } from '../model/default.ts';
-import type { CatalogItem } from '../worker/core/types.ts';
+import type { CatalogItem } from '../core/types.ts';
 import type { EngineConfig, Taxonomy } from '../worker/engine.ts';
 import type { WorkerApi } from '../worker/engine.worker.ts';
 import type { EngineHost, Tacit } from './sdk.ts';

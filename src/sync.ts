@@ -8,21 +8,16 @@
 // could count it twice; losing one report is the cheaper error for the aggregates and for privacy. The
 // same holds for a send whose page navigated away before the answer came: it is never sent again.
 
-import { cryptoRandom } from '../worker/core/random.ts';
-import { randomizeReport, reportDomain } from '../worker/core/rr.ts';
-import type { Taxonomy } from '../worker/engine.ts';
+import { cryptoRandom } from '../core/random.ts';
+import { randomizeReport, reportDomain } from '../core/randomized-response.ts';
+import { parseParams, reportRules, type ReportParams } from '../protocol/params.ts';
+import { PARAMS_PATH, REPORTS_PATH } from '../protocol/paths.ts';
+import { isCanonicalReport, writeReportBody } from '../protocol/report.ts';
+import type { Taxonomy } from '../protocol/taxonomy.ts';
 import type { Tacit } from './sdk.ts';
 import type { Store } from './store.ts';
 import { describe } from './warn.ts';
 
-export interface ServerParams {
-  taxonomy: Taxonomy;
-  epsilon: number;
-  slots: number;
-  epochSeconds: number;
-  k: number;
-  releaseEpsilon: number;
-}
 
 export interface PendingReport {
   epoch: number;
@@ -48,8 +43,6 @@ interface ReportState {
 }
 
 export const REPORT_STATE_KEY = 'report';
-/** Path of the report endpoint: no word ad blockers filter on (analytics, track, beacon, collect). */
-export const REPORTS_PATH = '/v1/reports';
 const FIRST_REPORT_DELAY_MS = 30_000;
 const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
 
@@ -63,7 +56,7 @@ export interface SyncDeps {
 }
 
 export class ReportSync {
-  private params: ServerParams | null = null;
+  private params: ReportParams | null = null;
   private paramsError = '';
   private paramsTriedAt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -112,9 +105,9 @@ export class ReportSync {
   private async loadParams(): Promise<void> {
     this.paramsTriedAt = this.now();
     try {
-      const response = await this.fetch(new URL('/v1/params', this.server).href, { credentials: 'omit', cache: 'no-cache' });
+      const response = await this.fetch(new URL(PARAMS_PATH, this.server).href, { credentials: 'omit', cache: 'no-cache' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.params = checkParams(await response.json());
+      this.params = parseParams(await response.json());
       const cap = this.sdk.settings.privacy?.maxEpsilon ?? 4;
       if (this.params.epsilon > cap) {
         this.sdk.warnings.report('epsilon', `the server asks for ε = ${this.params.epsilon} per epoch, above this shop's cap of ${cap}; no report will be sent`);
@@ -169,7 +162,7 @@ export class ReportSync {
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
-    const body = reportBody(params.taxonomy.version, epoch, randomized);
+    const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized });
     await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       if (current && current.createdEpoch >= epoch) return current; // another tab was first
       return {
@@ -188,7 +181,7 @@ export class ReportSync {
       if (!state || !pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
       // Reports for epochs the server no longer accepts are dropped, not sent late; so is anything in the
       // pending slot that is not exactly a documented report (corrupted or planted storage).
-      if (pending.epoch < this.epoch(now) - 1 || !isDocumentedReport(pending.body, this.params!, pending.epoch)) return { ...state, pending: null };
+      if (pending.epoch < this.epoch(now) - 1 || !isCanonicalReport(pending.body, reportRules(this.params!), pending.epoch)) return { ...state, pending: null };
       // Claimed for good: a keepalive request outlives its page, so if this page dies before the answer
       // arrives the report may well have been counted; only a definite failure (below) frees it again.
       claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: Number.MAX_SAFE_INTEGER };
@@ -280,33 +273,6 @@ export class ReportSync {
   }
 }
 
-/**
- * The report body, written by hand from integers: a host page may have patched JSON.stringify or
- * Array.prototype.toJSON (Prototype.js does), and what leaves the device must be exactly this.
- */
-export function reportBody(taxonomy: number, epoch: number, segments: readonly number[]): string {
-  let ids = '';
-  for (let i = 0; i < segments.length; i++) ids += (i > 0 ? ',' : '') + String(Math.trunc(segments[i]));
-  return '{"taxonomy":' + String(Math.trunc(taxonomy)) + ',"epoch":' + String(Math.trunc(epoch)) + ',"segments":[' + ids + ']}';
-}
-
-const REPORT_PATTERN = /^\{"taxonomy":(\d+),"epoch":(\d+),"segments":\[(\d+(?:,\d+)*)\]\}$/;
-
-/** Whether a stored body is exactly a report of the documented form for these parameters. */
-export function isDocumentedReport(body: unknown, params: ServerParams, epoch: number): boolean {
-  if (typeof body !== 'string') return false;
-  const match = REPORT_PATTERN.exec(body);
-  if (!match) return false;
-  const domain = new Set([0, ...params.taxonomy.segments.map((s) => s.id)]);
-  const ids = match[3].split(',').map(Number);
-  return (
-    Number(match[1]) === params.taxonomy.version &&
-    Number(match[2]) === epoch &&
-    ids.length === params.slots &&
-    ids.every((id) => domain.has(id))
-  );
-}
-
 function parseRetryAfter(value: string | null, now: number): number {
   if (!value) return 0;
   const seconds = Number(value);
@@ -315,27 +281,3 @@ function parseRetryAfter(value: string | null, now: number): number {
   return Number.isFinite(date) ? Math.max(0, date - now) : 0;
 }
 
-/** The server's parameters, checked: a server that sends nonsense must not make the device leak more. */
-export function checkParams(json: unknown): ServerParams {
-  const o = json as Record<string, unknown>;
-  const t = o?.taxonomy as Record<string, unknown> | undefined;
-  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
-  if (!t || !Number.isSafeInteger(t.version) || !Array.isArray(t.segments) || t.segments.length === 0) {
-    throw new Error('parameters: taxonomy must be { version, segments: [...] }');
-  }
-  const segments = t.segments.map((s: Record<string, unknown>) => {
-    if (!Number.isSafeInteger(s?.id) || (s.id as number) < 1 || typeof s.name !== 'string') throw new Error('parameters: bad taxonomy segment');
-    return { id: s.id as number, name: s.name, description: typeof s.description === 'string' ? s.description : '' };
-  });
-  if (!positive(o.epsilon)) throw new Error('parameters: epsilon must be > 0');
-  if (!Number.isSafeInteger(o.slots) || (o.slots as number) < 1 || (o.slots as number) > 16) throw new Error('parameters: slots must be 1–16');
-  if (!Number.isSafeInteger(o.epochSeconds) || (o.epochSeconds as number) < 60) throw new Error('parameters: epochSeconds must be ≥ 60');
-  return {
-    taxonomy: { version: t.version as number, segments },
-    epsilon: o.epsilon as number,
-    slots: o.slots as number,
-    epochSeconds: o.epochSeconds as number,
-    k: typeof o.k === 'number' ? o.k : 0,
-    releaseEpsilon: typeof o.releaseEpsilon === 'number' ? o.releaseEpsilon : 0,
-  };
-}

@@ -94,8 +94,8 @@ export interface Explanation {
 }
 
 /** A candidate item as the shop's catalogue describes it (validated by the engine). */
-export type { CatalogItem } from '../worker/core/types.ts';
-import type { CatalogItem } from '../worker/core/types.ts';
+export type { CatalogItem } from '../core/types.ts';
+import type { CatalogItem } from '../core/types.ts';
 
 export interface Recommendation {
   id: string;

@@ -6,15 +6,15 @@
 // and segment scores.
 
 import { openTacitDB, type TacitDatabase } from '../src/schema.ts';
-import { itemText, validateCatalog } from './core/catalog.ts';
-import { contentHash } from './core/hash.ts';
-import { eventToInteractions, purchasedIds, resolveWeights } from './core/interactions.ts';
-import { applyEvent, contributionsAt, profileFromJSON, profileToJSON, profileVector, type Profile } from './core/profile.ts';
-import { fallbackRank, rank, type RankResult } from './core/rank.ts';
-import { assignSegments, type SegmentMatch } from './core/segments.ts';
-import type { CatalogError, CatalogItem, InteractionWeights, StoredEvent } from './core/types.ts';
-import { decodeVecFile, vecFileMatches } from './core/vecfile.ts';
-import { VectorMatrix, quantizeRow } from './core/vectors.ts';
+import { itemText, validateCatalog } from '../core/catalog.ts';
+import { contentHash } from '../core/hash.ts';
+import { eventToInteractions, purchasedIds, resolveWeights } from '../core/interactions.ts';
+import { applyEvent, contributionsAt, profileFromJSON, profileToJSON, profileVector, type Profile } from '../core/profile.ts';
+import { fallbackRank, rank, type RankResult } from '../core/rank.ts';
+import { assignSegments, type SegmentMatch } from '../core/segments.ts';
+import type { CatalogError, CatalogItem, InteractionWeights, StoredEvent } from '../core/types.ts';
+import { decodeVecFile, vecFileMatches } from '../core/vecfile.ts';
+import { VectorMatrix, quantizeRow } from '../core/vectors.ts';
 import type { Embedder, EmbedderOptions, EmbedderProgress } from './embedder.ts';
 
 export interface EngineConfig {

@@ -3,7 +3,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogItem } from '../../worker/core/types.ts';
+import type { CatalogItem } from '../../core/types.ts';
 import { ROOT, TMP_DIR } from './paths.ts';
 
 export function demoCatalog(): CatalogItem[] {

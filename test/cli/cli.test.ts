@@ -7,9 +7,9 @@ import { Readable, Writable } from 'node:stream';
 import { main } from '../../cli/main.ts';
 import { generateTinyBert } from '../../model/tiny-bert.ts';
 import { createEmbedder } from '../../worker/embedder.ts';
-import { itemText } from '../../worker/core/catalog.ts';
-import { contentHash } from '../../worker/core/hash.ts';
-import { decodeVecFile } from '../../worker/core/vecfile.ts';
+import { itemText } from '../../core/catalog.ts';
+import { contentHash } from '../../core/hash.ts';
+import { decodeVecFile } from '../../core/vecfile.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tacit.js');

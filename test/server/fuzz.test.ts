@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32, type RandomSource } from '../../worker/core/random.ts';
+import { mulberry32, type RandomSource } from '../../core/random.ts';
 import { readCounters, startChildServer, type ChildServer } from './child-server.ts';
 
 const SEED = Number(process.env.TACIT_FUZZ_SEED ?? 0x7ac17);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDuplicateKey } from '../../server/json-keys.ts';
+import { findDuplicateKey } from '../../protocol/json-keys.ts';
 
 describe('findDuplicateKey', () => {
   it.each([

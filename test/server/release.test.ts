@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { krrProbabilities } from '../../worker/core/rr.ts';
+import { krrProbabilities } from '../../core/randomized-response.ts';
 import { computeRelease, laplace } from '../../server/release.ts';
-import { loadTaxonomy } from '../../server/taxonomy.ts';
+import { loadTaxonomy } from '../../server/taxonomy-file.ts';
 import { EPOCH0, makeTestServer, postReport, reportBody, WEEK, type TestServer } from './helpers.ts';
 
 const taxonomy = loadTaxonomy();

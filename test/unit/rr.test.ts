@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cryptoRandom, mulberry32 } from '../../worker/core/random.ts';
+import { cryptoRandom, mulberry32 } from '../../core/random.ts';
 import {
   estimateCounts,
   estimateStandardError,
@@ -7,7 +7,7 @@ import {
   randomizeReport,
   randomizeValue,
   reportDomain,
-} from '../../worker/core/rr.ts';
+} from '../../core/randomized-response.ts';
 
 const SEGMENT_IDS = Array.from({ length: 22 }, (_, index) => index + 1);
 const DOMAIN = reportDomain(SEGMENT_IDS); // 0..22, d = 23

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, itemText, validateCatalog } from '../../../worker/core/catalog.ts';
+import { MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, itemText, validateCatalog } from '../../../core/catalog.ts';
 
 describe('validateCatalog', () => {
   it('accepts an array or { items }, converts numeric ids, trims, defaults inStock', () => {

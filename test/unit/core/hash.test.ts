@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash, contentKey, fnv1a64 } from '../../../worker/core/hash.ts';
+import { contentHash, contentKey, fnv1a64 } from '../../../core/hash.ts';
 
 /** Reference FNV-1a 64 with BigInt, to check the 16-bit-limb implementation. */
 function reference(text: string): string {

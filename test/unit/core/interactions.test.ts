@@ -5,8 +5,8 @@ import {
   eventsToInteractions,
   purchasedIds,
   resolveWeights,
-} from '../../../worker/core/interactions.ts';
-import type { StoredEvent } from '../../../worker/core/types.ts';
+} from '../../../core/interactions.ts';
+import type { StoredEvent } from '../../../core/types.ts';
 
 const ev = (seq: number, event: string, properties: Record<string, unknown>): StoredEvent => ({
   seq,

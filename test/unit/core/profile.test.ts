@@ -11,8 +11,8 @@ import {
   profileStrength,
   profileToJSON,
   profileVector,
-} from '../../../worker/core/profile.ts';
-import type { Interaction, StoredEvent } from '../../../worker/core/types.ts';
+} from '../../../core/profile.ts';
+import type { Interaction, StoredEvent } from '../../../core/types.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 0, 1);

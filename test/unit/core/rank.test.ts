@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyInteraction, createProfile } from '../../../worker/core/profile.ts';
-import { fallbackRank, rank } from '../../../worker/core/rank.ts';
-import type { CatalogItem, Interaction } from '../../../worker/core/types.ts';
-import { VectorMatrix } from '../../../worker/core/vectors.ts';
+import { applyInteraction, createProfile } from '../../../core/profile.ts';
+import { fallbackRank, rank } from '../../../core/rank.ts';
+import type { CatalogItem, Interaction } from '../../../core/types.ts';
+import { VectorMatrix } from '../../../core/vectors.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignSegments } from '../../../worker/core/segments.ts';
-import { VectorMatrix } from '../../../worker/core/vectors.ts';
+import { assignSegments } from '../../../core/segments.ts';
+import { VectorMatrix } from '../../../core/vectors.ts';
 
 const segments = [
   { id: 1, name: 'Runners' },

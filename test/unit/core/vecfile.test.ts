@@ -6,8 +6,8 @@ import {
   encodeVecFile,
   vecFileMatches,
   type VecFile,
-} from '../../../worker/core/vecfile.ts';
-import { VectorMatrix } from '../../../worker/core/vectors.ts';
+} from '../../../core/vecfile.ts';
+import { VectorMatrix } from '../../../core/vectors.ts';
 
 function sample(): VecFile {
   const m = VectorMatrix.fromRows([Float32Array.of(1, 2, 3), Float32Array.of(-1, 0, 0.5), Float32Array.of(0, 0, 0)]);

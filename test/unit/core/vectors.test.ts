@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VectorMatrix, normalize, quantizeRow, norm } from '../../../worker/core/vectors.ts';
+import { VectorMatrix, normalize, quantizeRow, norm } from '../../../core/vectors.ts';
 
 /** Deterministic pseudo-random vector (no Math.random in tests). */
 function vec(seed: number, dim: number): Float32Array {

@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateTinyBert } from '../../../model/tiny-bert.ts';
 import { openTacitDB } from '../../../src/schema.ts';
-import { itemText } from '../../../worker/core/catalog.ts';
-import { contentHash } from '../../../worker/core/hash.ts';
-import { encodeVecFile } from '../../../worker/core/vecfile.ts';
-import { quantizeRow } from '../../../worker/core/vectors.ts';
+import { itemText } from '../../../core/catalog.ts';
+import { contentHash } from '../../../core/hash.ts';
+import { encodeVecFile } from '../../../core/vecfile.ts';
+import { quantizeRow } from '../../../core/vectors.ts';
 import { createEmbedder } from '../../../worker/embedder.ts';
 import { Engine, type EngineConfig } from '../../../worker/engine.ts';
 

@@ -9,7 +9,7 @@ import { createApi } from '../../../src/api.ts';
 import { Tacit } from '../../../src/sdk.ts';
 import { REPORT_STATE_KEY, ReportSync } from '../../../src/sync.ts';
 import { Engine } from '../../../worker/engine.ts';
-import { mulberry32 } from '../../../worker/core/random.ts';
+import { mulberry32 } from '../../../core/random.ts';
 import { catalogFetch, fakeEmbedder, rawEvents, rawPut } from './support.ts';
 
 let warn: ReturnType<typeof vi.spyOn>;

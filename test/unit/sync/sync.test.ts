@@ -13,7 +13,7 @@ import { makeConfig } from '../../../server/config.ts';
 import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
 import { Tacit } from '../../../src/sdk.ts';
 import { ReportSync } from '../../../src/sync.ts';
-import { mulberry32 } from '../../../worker/core/random.ts';
+import { mulberry32 } from '../../../core/random.ts';
 
 const EPOCH_SECONDS = 3600;
 let clock = Date.UTC(2026, 10, 29, 10, 0, 0);

@@ -1,10 +1,12 @@
 /**
- * Strict parsing of a device report. The body is text/plain (so browsers send
- * it without a CORS preflight) holding exactly
+ * The report: the only thing a device sends. The body is text/plain (so
+ * browsers send it without a CORS preflight) holding exactly
  *   {"taxonomy":<int>,"epoch":<int>,"segments":[<int>, ...]}
- * with `slots` segment values from the report domain, as UTF-8. Anything else
- * (invalid UTF-8, a repeated key, an unknown key, a wrong type) is rejected
- * with a message that says what is wrong; nothing is counted.
+ * with `slots` segment values from the report domain, as UTF-8.
+ *
+ * The device writes it with writeReportBody; the server reads it with
+ * parseReport, which rejects anything else (invalid UTF-8, a repeated key, an
+ * unknown key, a wrong type) with a message that says what is wrong.
  */
 import { findDuplicateKey } from './json-keys.ts';
 
@@ -94,4 +96,31 @@ export function parseReport(body: string, rules: ReportRules): Report {
     }
   }
   return { taxonomy: taxonomy as number, epoch: epoch as number, segments: [...(segments as number[])] };
+}
+
+/**
+ * The body as the device sends it, written by hand from integers: a host page may have patched
+ * JSON.stringify or Array.prototype.toJSON (Prototype.js does), and what leaves the device must be
+ * exactly this.
+ */
+export function writeReportBody(report: Report): string {
+  const { segments } = report;
+  let ids = '';
+  for (let i = 0; i < segments.length; i++) ids += (i > 0 ? ',' : '') + String(Math.trunc(segments[i]));
+  return '{"taxonomy":' + String(Math.trunc(report.taxonomy)) + ',"epoch":' + String(Math.trunc(report.epoch)) + ',"segments":[' + ids + ']}';
+}
+
+/**
+ * Whether `body` is exactly the report the device would write for these rules and this epoch: it
+ * parses strictly and is byte for byte its canonical form. The device checks what it finds in storage
+ * with this before sending it (storage can be corrupted or planted).
+ */
+export function isCanonicalReport(body: unknown, rules: ReportRules, epoch: number): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    const report = parseReport(body, rules);
+    return report.epoch === epoch && writeReportBody(report) === body;
+  } catch {
+    return false;
+  }
 }

@@ -3,9 +3,11 @@
  * integers ≥ 1 (0 means "none") and must never be reused for a different
  * meaning; a change of meaning gets a new taxonomy version, and counters are
  * kept per version so versions never mix.
+ *
+ * Both sides read it: the server publishes it in GET /v1/params, the device
+ * embeds the descriptions and reports ids from it.
  */
-import { readFileSync } from 'node:fs';
-import { reportDomain } from '../worker/core/rr.ts';
+import { reportDomain } from '../core/randomized-response.ts';
 
 export interface Segment {
   id: number;
@@ -18,7 +20,7 @@ export interface Taxonomy {
   segments: Segment[];
 }
 
-/** Checks a parsed taxonomy file; throws a clear Error on the first problem. */
+/** Checks a parsed taxonomy; throws a clear Error naming the first bad entry. */
 export function validateTaxonomy(json: unknown): Taxonomy {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('taxonomy: expected an object');
   const { version, segments } = json as Record<string, unknown>;
@@ -33,11 +35,6 @@ export function validateTaxonomy(json: unknown): Taxonomy {
   });
   reportDomain(result.map((segment) => segment.id)); // throws on duplicate ids
   return { version: version as number, segments: result };
-}
-
-/** The taxonomy shipped with the server (server/taxonomy.json). */
-export function loadTaxonomy(url: URL = new URL('./taxonomy.json', import.meta.url)): Taxonomy {
-  return validateTaxonomy(JSON.parse(readFileSync(url, 'utf8')));
 }
 
 /** 0 ("none") and every segment id, ascending: the values a report slot may carry. */
