@@ -8,11 +8,12 @@
 import { openTacitDB, type TacitDatabase } from '../src/schema.ts';
 import { itemText, validateCatalog } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
-import { eventToInteractions, purchasedIds, resolveWeights } from '../core/interactions.ts';
+import { resolveWeights } from '../core/event-kinds.ts';
+import { eventToInteractions, purchasedIds } from '../core/interactions.ts';
 import { applyEvent, contributionsAt, profileFromJSON, profileToJSON, profileVector, type Profile } from '../core/profile.ts';
 import { fallbackRank, rank, type RankResult } from '../core/rank.ts';
 import { assignSegments, type SegmentMatch } from '../core/segments.ts';
-import type { CatalogError, CatalogItem, InteractionWeights, StoredEvent } from '../core/types.ts';
+import type { CatalogError, CatalogItem, InteractionWeights, Recommendation, StoredEvent } from '../core/types.ts';
 import { decodeVecFile, vecFileMatches } from '../core/vecfile.ts';
 import { VectorMatrix, quantizeRow } from '../core/vectors.ts';
 import type { Embedder, EmbedderOptions, EmbedderProgress } from './embedder.ts';
@@ -48,12 +49,6 @@ export interface Taxonomy {
   segments: TaxonomySegment[];
 }
 
-export interface EngineRecommendation {
-  id: string;
-  score: number;
-  reason: RankResult['items'][number]['reason'];
-  item: CatalogItem;
-}
 
 export interface EngineDeps {
   createEmbedder(options: EmbedderOptions): Promise<Embedder>;
@@ -97,7 +92,7 @@ export class Engine {
     progress: 0,
     catalog: { items: 0, errors: [] as CatalogError[], vectors: '' as 'precomputed' | 'embedded' | 'cache' | 'mixed' | '', error: '' },
     timings: { embedMs: 0, embedCount: 0, rankMs: 0, profileMs: 0, lastRecommendMs: 0, catalogMs: 0 },
-    lastRecommendations: null as EngineRecommendation[] | null,
+    lastRecommendations: null as Recommendation[] | null,
     lastSegments: [] as SegmentMatch[],
   };
 
@@ -372,7 +367,7 @@ export class Engine {
 
   // ── ranking and segments ─────────────────────────────────────────────────────────────────
 
-  async recommend(options: { limit?: number; exclude?: string[]; context?: { itemId?: string; weight?: number } } = {}): Promise<{ items: EngineRecommendation[]; strategy: string }> {
+  async recommend(options: { limit?: number; exclude?: string[]; context?: { itemId?: string; weight?: number } } = {}): Promise<{ items: Recommendation[]; strategy: string }> {
     const start = performance.now();
     await this.readyPromise;
     await this.refresh();

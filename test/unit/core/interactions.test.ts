@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_WEIGHTS,
-  eventToInteractions,
-  eventsToInteractions,
-  purchasedIds,
-  resolveWeights,
-} from '../../../core/interactions.ts';
+import { DEFAULT_WEIGHTS, resolveWeights } from '../../../core/event-kinds.ts';
+import { eventToInteractions, eventsToInteractions, purchasedIds } from '../../../core/interactions.ts';
 import type { StoredEvent } from '../../../core/types.ts';
 
 const ev = (seq: number, event: string, properties: Record<string, unknown>): StoredEvent => ({

@@ -69,7 +69,7 @@ describe('Engine', () => {
     expect(result.strategy).toBe('profile');
     const ids = result.items.map((r) => r.id);
     expect(ids).not.toContain('p3'); // bought
-    expect(result.items.every((r) => r.item.inStock)).toBe(true);
+    expect(result.items.every((r) => r.item!.inStock)).toBe(true);
     expect(ids).not.toContain('p9'); // out of stock in the fixture
     expect(result.items[0].reason.because.length).toBeGreaterThan(0);
     expect(engine.profileSummary().map((c) => c.itemId ?? c.query)).toEqual(expect.arrayContaining(['p1', 'p2', 'p3', 'trail shoes']));

@@ -46,7 +46,7 @@ describe.each(personas.map((p) => [p.id, p] as const))('persona %s with the defa
 
     const rec = await engine.recommend({ limit: 5 });
     expect(rec.strategy).toBe('profile');
-    for (const r of rec.items) expect(persona.expectCategories).toContain(r.item.category);
+    for (const r of rec.items) expect(persona.expectCategories).toContain(r.item!.category);
 
     const segments = await engine.segments();
     expect(segments.length).toBeGreaterThan(0);
