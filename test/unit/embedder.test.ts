@@ -6,8 +6,9 @@ import * as ort from 'onnxruntime-node';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { generateTinyBert, readGeneratedParams, TINY_BERT_PRESETS } from '../../model/tiny-bert.ts';
 import { encodeModel } from '../../model/onnx.ts';
-import { createEmbedder, EmbedderError } from '../../worker/embedder.ts';
-import type { Embedder } from '../../worker/embedder.ts';
+import { createEmbedder } from '../../worker/embedder.ts';
+import { EmbedderError } from '../../core/embedder.ts';
+import type { Embedder } from '../../core/embedder.ts';
 import { BackendError, selectBackend, wasmThreads } from '../../worker/backend.ts';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/generated/tiny-bert');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateTinyBert } from '../../../model/tiny-bert.ts';
-import { openTacitDB } from '../../../src/schema.ts';
+import { openTacitDB } from '../../../src/storage/schema.ts';
 import { itemText } from '../../../core/catalog.ts';
 import { contentHash } from '../../../core/hash.ts';
 import { encodeVecFile } from '../../../core/vecfile.ts';
@@ -31,8 +31,9 @@ const fakeNetwork: typeof fetch = async (input) => {
 function config(extra: Partial<EngineConfig> = {}): EngineConfig {
   return {
     catalogUrl: 'http://shop.test/catalog.json',
-    model: { id: 'tiny-bert', dtype: 'q8', localModelPath: MODELS },
-    persist: true,
+    catalogVectorsUrl: null,
+    model: { model: 'tiny-bert', dtype: 'q8', localModelPath: MODELS },
+    events: 'indexeddb',
     ...extra,
   };
 }
@@ -117,10 +118,10 @@ describe('Engine', () => {
     files['/other.vec'] = () => new Response(file('some-other-model') as Uint8Array<ArrayBuffer>);
 
     const matching = newEngine();
-    await matching.init(config({ catalogVectorsUrl: 'http://shop.test/match.vec', persist: false }));
+    await matching.init(config({ catalogVectorsUrl: 'http://shop.test/match.vec', events: 'none' }));
     expect(matching.info.catalog.vectors).toBe('precomputed');
     const other = newEngine();
-    await other.init(config({ catalogVectorsUrl: 'http://shop.test/other.vec', persist: false }));
+    await other.init(config({ catalogVectorsUrl: 'http://shop.test/other.vec', events: 'none' }));
     expect(other.info.catalog.vectors).toBe('embedded');
     // Same vectors either way: the ranking for the same context item agrees.
     const a = await matching.recommend({ limit: 5, context: { itemId: 'p1' } });
@@ -130,7 +131,7 @@ describe('Engine', () => {
 
   it('without consent it writes nothing and ranks without a profile', async () => {
     const engine = newEngine();
-    await engine.init(config({ persist: false }));
+    await engine.init(config({ events: 'none' }));
     const result = await engine.recommend({ limit: 3 });
     expect(result.strategy).toBe('popular');
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain('tacit');
@@ -138,7 +139,7 @@ describe('Engine', () => {
 
   it('a missing model leaves the fallback ranking working', async () => {
     const engine = newEngine();
-    await engine.init(config({ model: { id: 'missing-model', localModelPath: MODELS } }));
+    await engine.init(config({ model: { model: 'missing-model', localModelPath: MODELS } }));
     expect(engine.info.status).toBe('failed');
     expect(engine.info.error).toMatch(/missing-model/);
     const result = await engine.recommend({ limit: 3 });

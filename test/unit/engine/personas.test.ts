@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { personas } from '../../../demo/catalog/personas.ts';
 import { DEFAULT_MODEL_ID, defaultModelsRoot } from '../../../model/default.ts';
-import { openTacitDB } from '../../../src/schema.ts';
+import { openTacitDB } from '../../../src/storage/schema.ts';
 import { createEmbedder } from '../../../worker/embedder.ts';
 import { Engine } from '../../../worker/engine.ts';
 
@@ -31,7 +31,7 @@ describe.each(personas.map((p) => [p.id, p] as const))('persona %s with the defa
   it('moves the top five and the segments to its department', async () => {
     globalThis.indexedDB = new IDBFactory();
     const engine = new Engine({ createEmbedder, fetch: async () => Response.json(catalog) });
-    await engine.init({ catalogUrl: 'http://shop.test/catalog.json', model: { id: DEFAULT_MODEL_ID, localModelPath: defaultModelsRoot() }, persist: true });
+    await engine.init({ catalogUrl: 'http://shop.test/catalog.json', catalogVectorsUrl: null, model: { model: DEFAULT_MODEL_ID, localModelPath: defaultModelsRoot() }, events: 'indexeddb' });
     await engine.setTaxonomy(taxonomy);
     const db = await openTacitDB();
     let ts = Date.now() - 60_000;

@@ -7,7 +7,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../src/api.ts';
 import { Tacit } from '../../../src/sdk.ts';
-import { REPORT_STATE_KEY, ReportSync } from '../../../src/sync.ts';
+import { REPORT_STATE_KEY } from '../../../src/reports/sync.ts';
+import { reportTab } from '../sync/report-host.ts';
 import { Engine } from '../../../worker/engine.ts';
 import { mulberry32 } from '../../../core/random.ts';
 import { catalogFetch, fakeEmbedder, rawEvents, rawPut } from './support.ts';
@@ -44,7 +45,7 @@ describe('corrupted kv records', () => {
     for (const [key, value] of Object.entries(records.kv ?? {})) await rawPut('kv', value, key);
     for (const event of records.events ?? []) await rawPut('events', event);
     const engine = new Engine({ createEmbedder: fakeEmbedder, fetch: catalogFetch(), now: () => now });
-    await engine.init({ catalogUrl: 'http://shop.test/catalog.json', model: { id: 'fake' }, persist: true });
+    await engine.init({ catalogUrl: 'http://shop.test/catalog.json', catalogVectorsUrl: null, model: { model: 'fake' }, events: 'indexeddb' });
     return engine;
   }
 
@@ -98,13 +99,9 @@ describe('corrupted report state', () => {
   async function syncWith(state: unknown) {
     await rawPut('kv', { state: 'granted', day: '2026-11-29' }, 'consent');
     await rawPut('kv', state, REPORT_STATE_KEY);
-    const sdk = new Tacit({ now: () => now });
-    await sdk.init({ consent: 'granted' });
     const posted: unknown[] = [];
-    const sync = new ReportSync(sdk, 'http://stats.test', {
-      store: () => sdk.writableStore(),
+    const { sync } = reportTab('http://stats.test', {
       segments: async () => [{ id: 2 }],
-      setTaxonomy: async () => {},
       now: () => now,
       random: mulberry32(7),
       fetch: async (input, init) => {

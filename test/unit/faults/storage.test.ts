@@ -8,7 +8,9 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../src/api.ts';
 import { Tacit } from '../../../src/sdk.ts';
-import { DEFAULT_RETENTION, IndexedDBStore } from '../../../src/store.ts';
+import { IndexedDBStore } from '../../../src/storage/indexeddb-store.ts';
+
+const DEFAULT_RETENTION = { maxAgeMs: 90 * 24 * 3600 * 1000, maxEvents: 5000 };
 import { createTacitStores, dbExists, domError, patchAdd, rawEvents, rawOpen, until } from './support.ts';
 
 let warn: ReturnType<typeof vi.spyOn>;
@@ -81,6 +83,8 @@ describe('IndexedDB missing or refusing to open', () => {
       expect(ids((await api.export()).events)).toEqual(['a']);
       expect(sdk.storageKind).toBe('memory');
       expect(warnings().filter((w) => /blocked by another tab/.test(w))).toHaveLength(1);
+      // Stop this page's retries onto IndexedDB: they would otherwise run into the next test's database.
+      await api.consent('pending');
     } finally {
       holder.close();
     }

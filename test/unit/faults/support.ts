@@ -1,7 +1,8 @@
 // Shared pieces of the Node-side fault tests: a deterministic stand-in embedder (no model, no ORT), a
 // catalogue served by a fake fetch, raw IndexedDB helpers, and a one-shot patch of IDBObjectStore.add.
 
-import type { Embedder, EmbedderOptions } from '../../../worker/embedder.ts';
+import type { EmbedderOptions } from '../../../worker/embedder.ts';
+import type { Embedder } from '../../../core/embedder.ts';
 
 export const DIM = 8;
 

@@ -11,8 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
 import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
-import { Tacit } from '../../../src/sdk.ts';
-import { ReportSync } from '../../../src/sync.ts';
+import { reportTab } from './report-host.ts';
 import { mulberry32 } from '../../../core/random.ts';
 
 const EPOCH_SECONDS = 3600;
@@ -38,16 +37,7 @@ afterEach(async () => {
 const reportsCounted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
 async function tab(server = serverUrl, config: Record<string, unknown> = {}) {
-  const sdk = new Tacit({ now: () => clock });
-  await sdk.init({ consent: 'granted', ...config });
-  const sync = new ReportSync(sdk, server, {
-    store: () => sdk.writableStore(),
-    segments: async () => [{ id: 3 }, { id: 7 }],
-    setTaxonomy: async () => {},
-    now: () => clock,
-    random: mulberry32(42),
-  });
-  return { sdk, sync };
+  return reportTab(server, { config, now: () => clock, segments: async () => [{ id: 3 }, { id: 7 }], random: mulberry32(42) });
 }
 
 describe('ReportSync', () => {
@@ -174,9 +164,7 @@ describe('ReportSync', () => {
   });
 
   it('sends nothing without consent', async () => {
-    const sdk = new Tacit({ now: () => clock });
-    await sdk.init({ consent: 'pending' });
-    const sync = new ReportSync(sdk, serverUrl, { store: () => sdk.writableStore(), segments: async () => [], setTaxonomy: async () => {}, now: () => clock });
+    const { sync } = reportTab(serverUrl, { consent: 'pending', now: () => clock });
     await sync.start();
     expect(await sync.sync()).toMatchObject({ sent: false, reason: 'no consent' });
     expect(reportsCounted()).toBe(0);

@@ -8,15 +8,18 @@
 // could count it twice; losing one report is the cheaper error for the aggregates and for privacy. The
 // same holds for a send whose page navigated away before the answer came: it is never sent again.
 
-import { cryptoRandom } from '../core/random.ts';
-import { randomizeReport, reportDomain } from '../core/randomized-response.ts';
-import { parseParams, reportRules, type ReportParams } from '../protocol/params.ts';
-import { PARAMS_PATH, REPORTS_PATH } from '../protocol/paths.ts';
-import { isCanonicalReport, writeReportBody } from '../protocol/report.ts';
-import type { Taxonomy } from '../protocol/taxonomy.ts';
-import type { Tacit } from './sdk.ts';
-import type { Store } from './store.ts';
-import { describe } from './warn.ts';
+import { cryptoRandom } from '../../core/random.ts';
+import { randomizeReport, reportDomain } from '../../core/randomized-response.ts';
+import { epochOf, epochStartMs } from '../../protocol/epoch.ts';
+import { parseParams, reportRules, type ReportParams } from '../../protocol/params.ts';
+import { PARAMS_PATH, REPORTS_PATH } from '../../protocol/paths.ts';
+import { isCanonicalReport, writeReportBody } from '../../protocol/report.ts';
+import type { Taxonomy } from '../../protocol/taxonomy.ts';
+import type { Host } from '../host.ts';
+import type { DeviceStorage } from '../storage/device-storage.ts';
+import { KV_KEYS } from '../storage/schema.ts';
+import type { Store } from '../storage/store.ts';
+import { describe } from '../warn.ts';
 
 
 export interface PendingReport {
@@ -42,14 +45,13 @@ interface ReportState {
   last: LastReport | null;
 }
 
-export const REPORT_STATE_KEY = 'report';
+export const REPORT_STATE_KEY = KV_KEYS.report;
 const FIRST_REPORT_DELAY_MS = 30_000;
 const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
 
 export interface SyncDeps {
-  store(): Promise<Store | null>;
-  segments(): Promise<{ id: number }[]>;
-  setTaxonomy(taxonomy: Taxonomy): Promise<void>;
+  /** The shopper's segments in this taxonomy (from the engine; none without one). */
+  segments(taxonomy: Taxonomy): Promise<{ id: number }[]>;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -65,18 +67,22 @@ export class ReportSync {
   private readonly fetch: typeof fetch;
   private readonly random: () => number;
 
+  private readonly server: string;
+
   constructor(
-    private readonly sdk: Tacit,
-    private readonly server: string,
+    private readonly host: Host,
+    private readonly storage: DeviceStorage,
     private readonly deps: SyncDeps,
   ) {
-    this.now = deps.now ?? Date.now;
+    this.server = host.config.server ?? '';
+    this.now = deps.now ?? host.now;
     this.fetch = deps.fetch ?? ((input, init) => fetch(input, init));
     this.random = deps.random ?? cryptoRandom;
   }
 
   /** Loads the server's published parameters, then schedules the epoch's report. */
   async start(): Promise<void> {
+    await this.refreshState();
     await this.loadParams();
     if (typeof addEventListener === 'function') {
       addEventListener('pagehide', () => void this.run({ unloading: true }));
@@ -91,15 +97,24 @@ export class ReportSync {
       });
     }
     if (!this.params) return;
-    await this.deps.setTaxonomy(this.params.taxonomy).catch(() => {});
     this.schedule(FIRST_REPORT_DELAY_MS);
+  }
+
+  /** The taxonomy devices report in, once the server's parameters are loaded (null until then). */
+  async taxonomy(): Promise<Taxonomy | null> {
+    if (!this.params) await this.reloadParams(false);
+    return this.params?.taxonomy ?? null;
+  }
+
+  /** The store while consent allows writing to it (opened on demand), else null. */
+  private store(): Promise<Store | null> {
+    return this.host.consent() === 'granted' ? this.storage.open() : Promise.resolve(null);
   }
 
   /** The server was unreachable when the page loaded: try again, at most once a minute (or when asked). */
   private async reloadParams(force: boolean): Promise<void> {
     if (!force && this.now() - this.paramsTriedAt < 60_000) return;
     await this.loadParams();
-    if (this.params) await this.deps.setTaxonomy(this.params.taxonomy).catch(() => {});
   }
 
   private async loadParams(): Promise<void> {
@@ -108,19 +123,19 @@ export class ReportSync {
       const response = await this.fetch(new URL(PARAMS_PATH, this.server).href, { credentials: 'omit', cache: 'no-cache' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       this.params = parseParams(await response.json());
-      const cap = this.sdk.settings.privacy?.maxEpsilon ?? 4;
+      const cap = this.host.config.privacy.maxEpsilon;
       if (this.params.epsilon > cap) {
-        this.sdk.warnings.report('epsilon', `the server asks for ε = ${this.params.epsilon} per epoch, above this shop's cap of ${cap}; no report will be sent`);
+        this.host.warn('epsilon', `the server asks for ε = ${this.params.epsilon} per epoch, above this shop's cap of ${cap}; no report will be sent`);
         this.params = null;
       }
     } catch (error) {
       this.paramsError = describe(error);
-      this.sdk.warnings.report('server', `could not load the report parameters from ${this.server} (${this.paramsError}); reports are paused`);
+      this.host.warn('server', `could not load the report parameters from ${this.server} (${this.paramsError}); reports are paused`);
     }
   }
 
   epoch(at = this.now()): number {
-    return Math.floor(at / 1000 / (this.params?.epochSeconds ?? 604_800));
+    return epochOf(at, this.params?.epochSeconds ?? 604_800);
   }
 
   private schedule(delayMs: number): void {
@@ -138,16 +153,16 @@ export class ReportSync {
 
   private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<unknown> {
     if (!this.params) await this.reloadParams(force);
-    const store = await this.deps.store();
+    const store = await this.store();
     if (!this.params) return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
-    if (!store || this.sdk.consentStatus !== 'granted') return { sent: false, reason: 'no consent' };
+    if (!store || this.host.consent() !== 'granted') return { sent: false, reason: 'no consent' };
     try {
       await this.createReport(store);
       const result = await this.send(store, { unloading, force });
       this.scheduleNext();
       return result;
     } catch (error) {
-      this.sdk.warnings.report('report', `report failed: ${describe(error)}`);
+      this.host.warn('report', `report failed: ${describe(error)}`);
       return { sent: false, reason: describe(error) };
     }
   }
@@ -158,7 +173,7 @@ export class ReportSync {
     const state = await store.get<ReportState>(REPORT_STATE_KEY);
     if (state && state.createdEpoch >= epoch) return;
     const params = this.params!;
-    const segments = await this.deps.segments().catch(() => []);
+    const segments = await this.deps.segments(params.taxonomy).catch(() => []);
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
@@ -218,9 +233,9 @@ export class ReportSync {
     }
     const accepted = typeof status === 'number' && status >= 200 && status < 300;
     const permanent = typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
-    if (permanent) this.sdk.warnings.report('report-rejected', `the server rejected the report (${status}): ${JSON.stringify(ack)}`);
+    if (permanent) this.host.warn('report-rejected', `the server rejected the report (${status}): ${JSON.stringify(ack)}`);
     await this.finish(store, report, { status, ack, done: accepted || permanent, retryAfterMs });
-    this.sdk.emit('report', { body: report.body, status, ack });
+    this.host.emit('report', { body: report.body, status, ack });
     return { sent: accepted, status, ack };
   }
 
@@ -243,7 +258,7 @@ export class ReportSync {
 
   private scheduleNext(): void {
     const pending = this.lastKnown?.pending;
-    const nextEpochAt = (this.epoch() + 1) * (this.params?.epochSeconds ?? 0) * 1000;
+    const nextEpochAt = epochStartMs(this.epoch() + 1, this.params?.epochSeconds ?? 0);
     // A little random delay into the next epoch, so devices do not all report at its first second.
     const candidates = [nextEpochAt + this.random() * 60_000 - this.now()];
     if (pending) candidates.push(pending.nextAttemptAt - this.now());
@@ -256,7 +271,7 @@ export class ReportSync {
   }
 
   async refreshState(): Promise<void> {
-    const store = await this.deps.store();
+    const store = await this.store();
     this.lastKnown = (await store?.get<ReportState>(REPORT_STATE_KEY).catch(() => undefined)) ?? null;
   }
 
@@ -268,7 +283,7 @@ export class ReportSync {
       config: p ? { epsilon: p.epsilon, slots: p.slots, k: p.k, epochSeconds: p.epochSeconds, releaseEpsilon: p.releaseEpsilon, taxonomyVersion: p.taxonomy.version, server: this.server } : null,
       lastReport: this.lastKnown?.last ?? null,
       pendingReport: this.lastKnown?.pending ?? null,
-      nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date((epoch + 1) * p.epochSeconds * 1000).toISOString() } : null,
+      nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date(epochStartMs(epoch + 1, p.epochSeconds)).toISOString() } : null,
     };
   }
 }

@@ -1,7 +1,7 @@
 // The stand-in store for pages where IndexedDB is missing or blocked: same contract, page lifetime only.
 
+import type { StoredEvent } from '../../core/types.ts';
 import type { NewEvent, Retention, Store } from './store.ts';
-import type { StoredEvent } from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;

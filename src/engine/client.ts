@@ -1,18 +1,20 @@
 // The main thread's side of the engine: starts the worker lazily, talks to it with comlink, and keeps
 // the page working whatever happens to it. A worker that crashes or hangs is restarted once; after
 // that, and whenever the engine is slow or has no model, recommendations come from a non-model
-// ranking (popularity, then shop order) computed here from the catalogue.
+// ranking (popularity, then shop order) computed here from the catalogue (fallback.ts).
+//
+// The worker reads the shopper's events itself, through the same storage module as this page, when
+// they are in IndexedDB; when this page had to fall back to memory, it reads them from this page.
 
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import { validateCatalog } from '../core/catalog.ts';
-import { fallbackRank } from '../core/rank.ts';
-import { DEFAULT_MODEL_ID } from '../model/default.ts';
-import type { CatalogItem } from '../core/types.ts';
-import type { EngineConfig, Taxonomy } from '../worker/engine.ts';
-import type { WorkerApi } from '../worker/engine.worker.ts';
-import type { EngineHost, Tacit } from './sdk.ts';
-import type { RecommendOptions, RecommendResult, SegmentScore } from './types.ts';
-import { describe } from './warn.ts';
+import type { Taxonomy } from '../../protocol/taxonomy.ts';
+import type { EngineConfig } from '../../worker/engine.ts';
+import type { WorkerApi } from '../../worker/engine.worker.ts';
+import type { Host } from '../host.ts';
+import type { DeviceStorage } from '../storage/device-storage.ts';
+import type { RecommendOptions, RecommendResult, SegmentScore } from '../types.ts';
+import { describe } from '../warn.ts';
+import { MainThreadFallback, sanitizeRecommendOptions } from './fallback.ts';
 
 
 const TIMEOUTS = {
@@ -24,13 +26,6 @@ const TIMEOUTS = {
 
 type WorkerState = 'stopped' | 'starting' | 'running' | 'failed';
 
-/** The report sync, as the engine client sees it (src/sync.ts). */
-export interface SyncHost {
-  sync(): Promise<unknown>;
-  inspect(): Record<string, unknown>;
-  forget(): void;
-}
-
 export interface EngineClientOptions {
   /** Creates the worker; tests and unusual hosts can replace it. */
   createWorker?: () => Worker;
@@ -39,54 +34,45 @@ export interface EngineClientOptions {
   timeouts?: Partial<typeof TIMEOUTS>;
 }
 
-export class EngineClient implements EngineHost {
+export class EngineClient {
   private worker: Worker | null = null;
   private remote: Remote<WorkerApi> | null = null;
   private state: WorkerState = 'stopped';
   private restarts = 0;
   private ready: Promise<void> | null = null;
-  private fallbackItems: Promise<CatalogItem[]> | null = null;
+  private readonly fallback: MainThreadFallback;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private taxonomy: Taxonomy | null = null;
   private modelReported = false;
   private readonly timeouts: typeof TIMEOUTS;
-  private syncHost: SyncHost | null = null;
 
   constructor(
-    private readonly sdk: Tacit,
-    private readonly baseUrl: string,
+    private readonly host: Host,
+    private readonly storage: DeviceStorage,
     private readonly options: EngineClientOptions = {},
   ) {
-    const configured = sdk.settings.engineTimeoutMs;
-    const wait = typeof configured === 'number' && configured > 0 ? { ready: configured, call: configured } : {};
-    this.timeouts = { ...TIMEOUTS, ...wait, ...options.timeouts };
+    const configured = host.config.engineTimeoutMs;
+    this.timeouts = { ...TIMEOUTS, ready: configured, call: configured, ...options.timeouts };
+    this.fallback = new MainThreadFallback(host.config.catalog);
   }
 
-  attachSync(sync: SyncHost): void {
-    this.syncHost = sync;
-  }
-
-  /** The engine's configuration, derived from the shop's init() config. */
+  /** The engine's configuration: the resolved config's engine part, as it is, and where events are. */
   engineConfig(): EngineConfig {
-    const c = this.sdk.settings;
-    const model = c.model ?? {};
+    const c = this.host.config;
     return {
-      catalogUrl: c.catalog ? new URL(c.catalog, pageUrl()).href : undefined,
-      catalogVectorsUrl: c.catalogVectors ? new URL(c.catalogVectors, pageUrl()).href : undefined,
-      model: {
-        id: model.id ?? DEFAULT_MODEL_ID,
-        dtype: model.dtype ?? 'q8',
-        pooling: model.pooling,
-        normalize: model.normalize,
-        backend: model.backend ?? 'auto',
-        baseUrl: sameOriginPath(new URL(model.baseUrl ?? 'models/', this.baseUrl)),
-        remoteHost: model.remoteHost,
-        wasmPaths: new URL('ort/', this.baseUrl).href,
-      },
+      catalogUrl: c.catalog,
+      catalogVectorsUrl: c.catalogVectors,
+      model: c.model,
       ranking: c.ranking,
       segments: c.segments,
-      persist: this.sdk.consentStatus === 'granted',
+      events: this.eventSource(),
     };
+  }
+
+  /** Where the worker finds the shopper's events: none without consent, else where this page keeps them. */
+  private eventSource(): EngineConfig['events'] {
+    if (this.host.consent() !== 'granted') return 'none';
+    return this.storage.kind === 'memory' ? 'page' : 'indexeddb';
   }
 
   /** Starts the worker and the model load, once (plus one restart after a crash). */
@@ -95,7 +81,7 @@ export class EngineClient implements EngineHost {
     const attempt: Promise<void> = this.launch().catch((error) => {
       // A crash during start-up may already have started the one restart: wait for that instead.
       if (this.ready !== attempt && this.ready) return this.ready;
-      this.sdk.warnings.report('engine-failed', `the recommendation engine is unavailable (${describe(error)}); using popularity ranking`);
+      this.host.warn('engine-failed', `the recommendation engine is unavailable (${describe(error)}); using popularity ranking`);
       this.stopWorker();
       this.state = 'failed';
     });
@@ -105,7 +91,7 @@ export class EngineClient implements EngineHost {
 
   private async launch(): Promise<void> {
     this.state = 'starting';
-    const url = new URL('worker.js', this.baseUrl).href;
+    const url = new URL('worker.js', this.host.config.baseUrl).href;
     const scriptUrl = this.options.trustedTypesPolicy ? this.options.trustedTypesPolicy.createScriptURL(url) : url;
     const worker = this.options.createWorker ? this.options.createWorker() : new Worker(scriptUrl as string, { type: 'module', name: 'tacit' });
     this.worker = worker;
@@ -120,20 +106,24 @@ export class EngineClient implements EngineHost {
     });
     crashed.catch(() => {});
     this.remote = wrap<WorkerApi>(worker);
-    const onProgress = proxy((p: unknown) => this.sdk.emit('model-progress', p));
-    const onWarning = proxy((message: string) => this.sdk.warnings.report('engine', message));
-    await Promise.race([this.remote.init(this.engineConfig(), onProgress, onWarning), crashed]);
+    const page = proxy({
+      progress: (p: unknown) => this.host.emit('model-progress', p),
+      warning: (message: string) => this.host.warn('engine', message),
+      // Only asked while this page keeps the events in memory (IndexedDB unavailable).
+      events: async (afterSeq: number) => (this.storage.current?.kind === 'memory' ? this.storage.current.events(afterSeq) : []),
+    });
+    await Promise.race([this.remote.init(this.engineConfig(), page), crashed]);
     this.state = 'running';
     const info = await this.remote.inspect();
     if (info.model.status === 'failed' && !this.modelReported) {
       this.modelReported = true;
-      this.sdk.warnings.report('model-failed', `model "${info.model.id}" could not be loaded (${info.model.error}); using popularity ranking`);
+      this.host.warn('model-failed', `model "${info.model.id}" could not be loaded (${info.model.error}); using popularity ranking`);
     } else if (info.model.status === 'ready') {
-      this.sdk.emit('model-ready', info.model);
+      this.host.emit('model-ready', info.model);
     }
-    if (info.catalog.error) this.sdk.warnings.report('catalog', info.catalog.error);
+    if (info.catalog.error) this.host.warn('catalog', info.catalog.error);
     else if (info.catalog.errors.length > 0) {
-      this.sdk.warnings.report('catalog', `${info.catalog.errors.length} catalogue row(s) rejected, e.g. ${info.catalog.errors[0].message}`);
+      this.host.warn('catalog', `${info.catalog.errors.length} catalogue row(s) rejected, e.g. ${info.catalog.errors[0].message}`);
     }
     if (this.taxonomy) await this.remote.setTaxonomy(this.taxonomy);
   }
@@ -143,12 +133,12 @@ export class EngineClient implements EngineHost {
     this.stopWorker();
     if (this.restarts === 0) {
       this.restarts++;
-      this.sdk.warnings.report('worker-restart', `the engine worker stopped (${message || 'crash'}); restarting it once`);
+      this.host.warn('worker-restart', `the engine worker stopped (${message || 'crash'}); restarting it once`);
       this.ready = null;
       void this.start();
     } else {
       this.state = 'failed';
-      this.sdk.warnings.report('engine-failed', `the engine worker stopped again (${message || 'crash'}); using popularity ranking`);
+      this.host.warn('engine-failed', `the engine worker stopped again (${message || 'crash'}); using popularity ranking`);
     }
   }
 
@@ -185,49 +175,27 @@ export class EngineClient implements EngineHost {
     try {
       const result = await this.call((r) => r.recommend(safe));
       if (result) {
-        this.sdk.emit('recommendations', result);
+        this.host.emit('recommendations', result);
         return result as RecommendResult;
       }
     } catch (error) {
-      this.sdk.warnings.report('recommend', `recommend failed in the engine (${describe(error)}); using popularity ranking`);
+      this.host.warn('recommend', `recommend failed in the engine (${describe(error)}); using popularity ranking`);
     }
-    return this.fallback(safe);
+    return this.fallback.recommend(safe);
   }
 
-  private async fallback(options: ReturnType<typeof sanitizeRecommendOptions>): Promise<RecommendResult> {
-    const items = await this.catalogOnMainThread();
-    const result = fallbackRank(items, { limit: options.limit, exclude: options.exclude, contextItemId: options.context?.itemId });
-    const byId = new Map(items.map((i) => [i.id, i]));
-    return { items: result.items.map((r) => ({ ...r, item: byId.get(r.id) })), strategy: `fallback:${result.strategy}` };
-  }
-
-  private catalogOnMainThread(): Promise<CatalogItem[]> {
-    const url = this.engineConfig().catalogUrl;
-    this.fallbackItems ??= url
-      ? fetch(url, { credentials: 'same-origin' })
-          .then((r) => (r.ok ? r.json() : []))
-          .then((json) => validateCatalog(json).items)
-          .catch(() => [])
-      : Promise.resolve([]);
-    return this.fallbackItems;
-  }
-
-  async segments(): Promise<SegmentScore[]> {
+  /** The shopper's segments in this taxonomy (embedded by the worker once per model and version). */
+  async segments(taxonomy: Taxonomy): Promise<SegmentScore[]> {
     try {
+      if (this.taxonomy?.version !== taxonomy.version) {
+        this.taxonomy = taxonomy;
+        await this.call((r) => r.setTaxonomy(taxonomy), 30_000);
+      }
       return (await this.call((r) => r.segments())) ?? [];
     } catch (error) {
-      this.sdk.warnings.report('segments', `segments failed (${describe(error)})`);
+      this.host.warn('segments', `segments failed (${describe(error)})`);
       return [];
     }
-  }
-
-  async setTaxonomy(taxonomy: Taxonomy): Promise<void> {
-    this.taxonomy = taxonomy;
-    if (this.remote && this.state === 'running') await this.call((r) => r.setTaxonomy(taxonomy), 30_000);
-  }
-
-  sync(): Promise<unknown> {
-    return this.syncHost ? this.syncHost.sync() : Promise.resolve({ sent: false, reason: 'no server configured' });
   }
 
   notifyStored(): void {
@@ -239,47 +207,26 @@ export class EngineClient implements EngineHost {
     }, 250);
   }
 
+  /** Consent changed or this page's store did (memory fallback, IndexedDB back): tell the worker where events are now. */
   consentChanged(): void {
-    const persist = this.sdk.consentStatus === 'granted';
-    if (this.remote && this.state === 'running') void this.remote.setConsent(persist).catch(() => {});
+    if (this.remote && this.state === 'running') void this.remote.setEventSource(this.eventSource()).catch(() => {});
+  }
+
+  storageChanged(): void {
+    this.consentChanged();
   }
 
   async inspect(): Promise<Record<string, unknown>> {
-    const base = { worker: this.state, restarts: this.restarts, ...(this.syncHost?.inspect() ?? {}) };
+    const base = { worker: this.state, restarts: this.restarts };
     if (!this.remote || this.state !== 'running') return base;
     const info = await settleWithin(this.remote.inspect(), this.timeouts.call);
     return info.done && !info.error ? { ...base, ...info.value } : base;
   }
 
   async forget(): Promise<void> {
-    this.syncHost?.forget();
     // The worker holds an IndexedDB connection: it must let go before the database can be deleted.
     if (this.remote && this.state === 'running') await settleWithin(this.remote.forget(), this.timeouts.ping);
   }
-}
-
-/**
- * transformers.js only looks for local model files under a path: given an absolute http URL it silently
- * skips the tokenizer. Files on the page's origin are therefore passed as a path.
- */
-function sameOriginPath(url: URL): string {
-  return typeof location !== 'undefined' && url.origin === location.origin ? url.pathname : url.href;
-}
-
-function pageUrl(): string {
-  return typeof location !== 'undefined' ? location.href : 'http://localhost/';
-}
-
-function sanitizeRecommendOptions(options: unknown) {
-  const o = (typeof options === 'object' && options !== null ? options : {}) as RecommendOptions;
-  const limit = typeof o.limit === 'number' && Number.isFinite(o.limit) ? Math.max(0, Math.min(100, Math.floor(o.limit))) : 10;
-  const exclude = Array.isArray(o.exclude) ? o.exclude.filter((x) => typeof x === 'string' || typeof x === 'number').map(String).slice(0, 1000) : [];
-  const ctx = o.context && typeof o.context === 'object' ? o.context : undefined;
-  const context =
-    ctx && (typeof ctx.itemId === 'string' || typeof ctx.itemId === 'number')
-      ? { itemId: String(ctx.itemId), weight: typeof ctx.weight === 'number' && ctx.weight >= 0 && ctx.weight <= 1 ? ctx.weight : undefined }
-      : undefined;
-  return { limit, exclude, context };
 }
 
 type Settled<T> = { done: true; value?: T; error?: unknown } | { done: false };

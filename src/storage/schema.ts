@@ -1,11 +1,28 @@
-// The IndexedDB schema, shared by the main thread and the worker. One database per origin; each
-// version's migration runs in order, so a shopper on any older version upgrades cleanly.
+// The IndexedDB schema, shared by the main thread and the worker, and the name of every key Tacit keeps.
+// One database per origin; each version's migration runs in order, so a shopper on any older version
+// upgrades cleanly.
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { StoredEvent } from './types.ts';
+import type { StoredEvent } from '../../core/types.ts';
 
 export const DB_NAME = 'tacit';
 export const DB_VERSION = 2;
+
+/** Every key of the `kv` store, and what it holds. */
+export const KV_KEYS = {
+  /** The shopper's own grant: { state: 'granted', day }. */
+  consent: 'consent',
+  /** The engine's interest profile and purchased items (worker/profile-store.ts). */
+  profile: 'profile',
+  /** The report bookkeeping: created epoch, pending report, last report (src/reports/sync.ts). */
+  report: 'report',
+} as const;
+
+/** sessionStorage key of the journal of unsaved events (journal.ts). */
+export const JOURNAL_KEY = 'tacit:unsaved';
+
+/** Cache Storage entries Tacit (through transformers.js) may create: model files. */
+export const CACHE_NAMES = ['transformers-cache', 'tacit-models'] as const;
 
 export interface EmbeddingRecord {
   /** model id + item content hash: a changed title or a changed model misses the cache. */

@@ -1,37 +1,9 @@
-// Where Tacit keeps the shopper's data on the device. The IndexedDB store is the real one; the memory
-// store (memory-store.ts) stands in for the page's life where IndexedDB is missing or blocked.
+// The real store: IndexedDB through idb, one database per origin (schema.ts). Used by the main thread
+// and, for reading events and keeping the profile and item-vector cache, by the worker.
 
-import { ALL_STORES, openTacitDB, type TacitDatabase } from './schema.ts';
-import type { StoredEvent } from './types.ts';
-
-export type NewEvent = Omit<StoredEvent, 'seq'>;
-
-export interface Retention {
-  maxAgeMs: number;
-  maxEvents: number;
-}
-
-export const DEFAULT_RETENTION: Retention = { maxAgeMs: 90 * 24 * 3600 * 1000, maxEvents: 5000 };
-
-export interface Store {
-  readonly kind: 'indexeddb' | 'memory';
-  /**
-   * Appends events in one transaction and applies retention; returns their sequence numbers. With
-   * `skipExisting`, events whose uid is already stored are skipped (their seq is not returned).
-   */
-  append(events: NewEvent[], options?: { skipExisting?: boolean }): Promise<number[]>;
-  events(afterSeq?: number): Promise<StoredEvent[]>;
-  count(): Promise<number>;
-  get<T = unknown>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
-  delete(key: string): Promise<void>;
-  /** Read-modify-write of one key in a single transaction: atomic across tabs. `undefined` deletes. */
-  update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined>;
-  state(): Promise<Record<string, unknown>>;
-  /** Empties the store (its records; deleting the database itself is deleteDatabase()). */
-  clear(): Promise<void>;
-  close(): void;
-}
+import type { StoredEvent } from '../../core/types.ts';
+import { ALL_STORES, DB_NAME, KV_KEYS, openTacitDB, type EmbeddingRecord, type TacitDatabase } from './schema.ts';
+import type { NewEvent, Retention, Store } from './store.ts';
 
 const QUOTA_RETRIES = 3;
 
@@ -197,9 +169,58 @@ export class IndexedDBStore implements Store {
     this.db = null;
   }
 
+  /** Cached item vectors under these keys (missing keys are absent from the map). */
+  async embeddings(keys: readonly string[]): Promise<Map<string, EmbeddingRecord>> {
+    const db = await this.database();
+    const tx = db.transaction('embeddings', 'readonly');
+    tx.done.catch(() => {}); // a failed read costs embedding, nothing else
+    const found = new Map<string, EmbeddingRecord>();
+    await Promise.all(
+      keys.map(async (key) => {
+        const record = await tx.store.get(key);
+        if (record) found.set(key, record);
+      }),
+    );
+    return found;
+  }
+
+  async putEmbeddings(records: readonly EmbeddingRecord[]): Promise<void> {
+    const db = await this.database();
+    const tx = quietly(db.transaction('embeddings', 'readwrite'));
+    await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+  }
+
   close(): void {
     this.db?.close();
     this.db = null;
+  }
+}
+
+/**
+ * Reads one key without creating the database: `indexedDB.databases()` tells whether Tacit's database
+ * exists at all; only then is it opened. Where that API is missing we cannot look without writing, so
+ * the answer is undefined. Another tab may block the open (a pending delete or upgrade): after
+ * `timeoutMs` we give up rather than hold the page back.
+ */
+export async function peekKey<T>(key: (typeof KV_KEYS)[keyof typeof KV_KEYS], timeoutMs = 1000): Promise<T | undefined> {
+  try {
+    if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return undefined;
+    const list = await indexedDB.databases();
+    if (!list.some((d) => d.name === DB_NAME)) return undefined;
+    let gaveUp = false;
+    const opening = openTacitDB();
+    opening.then((late) => gaveUp && late.close(), () => {});
+    const db = await withTimeout(opening, timeoutMs, 'blocked').catch((error) => {
+      gaveUp = true;
+      throw error;
+    });
+    try {
+      return (await db.get('kv', key)) as T | undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
   }
 }
 
@@ -213,7 +234,7 @@ export function deleteDatabase(timeoutMs = 2000): Promise<void> {
       resolve();
     };
     try {
-      const request = indexedDB.deleteDatabase('tacit');
+      const request = indexedDB.deleteDatabase(DB_NAME);
       request.onsuccess = done;
       request.onerror = done;
     } catch {

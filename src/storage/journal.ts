@@ -3,9 +3,8 @@
 // the next page of the tab stores them (skipping any whose uid the database already has). Only used
 // while consent is granted, and cleared by forget().
 
+import { JOURNAL_KEY as KEY } from './schema.ts';
 import type { NewEvent } from './store.ts';
-
-const KEY = 'tacit:unsaved';
 
 function storage(): Storage | null {
   try {
