@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext, readStoredEvents } from '../support/browser/harness.ts';
 import {
   clockBeforeServerEpoch,
+  engineSettled,
   openShop,
   reportDue,
   serveFaultSite,
@@ -91,24 +92,38 @@ describe('consent across tabs', () => {
     await context.close();
   });
 
-  it('forget() in tab A: tab B drops what it holds in memory and writes none of it back', async () => {
+  it('forget() in tab A: tab B drops what it holds in memory (unsaved events, its engine\'s profile) and writes none of it back', async () => {
     const context = await newContext(browser);
+    const withModel = { ...init('granted'), model: { id: 'tiny-bert', backend: 'wasm' } };
     const a = await openShop(context, site, { init: init('granted') });
-    const b = await openShop(context, site, { init: init('granted') });
-    await tacit(b.page, 'track', 'Product Viewed', { product_id: 'before' });
+    const b = await openShop(context, site, { init: withModel });
+    await engineSettled(b.page, 60_000);
+    for (const id of ['p1', 'p2']) await tacit(b.page, 'track', 'Product Viewed', { product_id: id });
     await tacit(b.page, 'export');
-    // B buffers one more event, not yet written, when A forgets everything.
+    await tacit(b.page, 'recommend', { limit: 3 }); // B's worker now holds a profile of p1 and p2
     await b.page.evaluate(() => void (window as any).tacit.track('Product Viewed', { product_id: 'unsaved' }));
     await tacit(a.page, 'forget');
-    await tacit(b.page, 'track', 'Product Viewed', { product_id: 'after' });
+    await until(async () => (await tacit<{ profile?: { interactions: number } }>(b.page, 'inspect')).profile === undefined);
+    await tacit(b.page, 'track', 'Product Viewed', { product_id: 'p3' });
     await tacit(b.page, 'export');
-    await sleep(300);
+    await engineSettled(b.page, 60_000);
+    await tacit(b.page, 'recommend', { limit: 3 }); // B's new worker follows what is stored now
+    await sleep(500);
     const stored = (await readStoredEvents(b.page)).map((e) => e.properties.product_id);
-    expect(stored).not.toContain('before');
-    expect(stored).not.toContain('unsaved');
-    expect(stored).toContain('after');
+    expect(stored).toEqual(['p3']);
+    const profile = await b.page.evaluate(
+      () =>
+        new Promise<any>((done) => {
+          const open = indexedDB.open('tacit');
+          open.onsuccess = () => {
+            const get = open.result.transaction('kv').objectStore('kv').get('profile');
+            get.onsuccess = () => (open.result.close(), done(get.result));
+          };
+        }),
+    );
+    expect(profile.profile.contributions.map((c: { itemId: string }) => c.itemId)).toEqual(['p3']);
     await context.close();
-  });
+  }, 120_000);
 
   it('the report of an epoch is not sent twice after forget() and a new grant', async () => {
     const context = await newContext(browser);
