@@ -134,6 +134,12 @@ describe('demo shop: privacy', () => {
     await waitForEngine(page);
     const top = await topFive(page);
     expect(top.categories.filter((c) => c === 'kitchen').length).toBeGreaterThanOrEqual(4);
+    // The journey searched "cast iron pan": the search is its own event; no page view carries it.
+    const stored = (await page.evaluate(() => (window as unknown as Win).tacit.export())).events as { event: string; properties: Record<string, unknown> }[];
+    expect(stored.some((e) => e.event === 'Products Searched' && e.properties.query === 'cast iron pan')).toBe(true);
+    const pageViews = stored.filter((e) => e.event === 'Page Viewed');
+    expect(pageViews.length).toBeGreaterThan(0);
+    for (const view of pageViews) expect(JSON.stringify(view.properties)).not.toMatch(/cast iron|knife/);
     expect(top.segments.some((s) => EXPECTED_SEGMENTS['home-cook'].includes(s.id))).toBe(true);
 
     // The report goes out at a random moment of the epoch: move the clock there, then "Force sync now"

@@ -147,6 +147,32 @@ describe('Trusted Types', () => {
     expect(await page.evaluate(() => (window as any).tacit?.loaded === true)).toBe(true);
     await context.close();
   });
+
+  // The review found the snippet's policy on window.tacit.p, where any script of the page could take it
+  // to turn any URL into a TrustedScriptURL. It now vouches only for Tacit's own folder.
+  it("the snippet's policy vouches for Tacit's own files only", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    site.page('/tt-policy.html', shopHtml({ init: { consent: 'pending' }, script: 'window.__policy = tacit.p;' }).html, {
+      'content-security-policy': "require-trusted-types-for 'script'; trusted-types tacit",
+    });
+    await page.goto(`${site.url}/tt-policy.html`);
+    const result = await page.evaluate(() => {
+      const policy = (window as any).__policy as { createScriptURL(u: string): unknown };
+      const attempt = (url: string) => {
+        try {
+          return String(policy.createScriptURL(url));
+        } catch (error) {
+          return `refused: ${(error as Error).message}`;
+        }
+      };
+      return { own: attempt('/tacit/worker.js'), foreign: attempt('https://evil.example/x.js'), sibling: attempt('/evil.js') };
+    });
+    expect(result.own).toBe('/tacit/worker.js');
+    expect(result.foreign).toMatch(/^refused: \[tacit\] not a Tacit file/);
+    expect(result.sibling).toMatch(/^refused/);
+    await context.close();
+  });
 });
 
 describe('prototypes, JSON and fetch patched by the shop', () => {
