@@ -1,0 +1,59 @@
+// Tacit's own rows: each evaluated user's history becomes the stored events the browser would hold,
+// folded into a profile by core/profile.ts (applyEvent, the worker's code) and ranked by core/rank.ts
+// with the catalogue's model vectors, as recommend() would answer right after the user's last event.
+
+import { purchasedIds } from '../../core/interactions.ts';
+import { applyEvent, createProfile } from '../../core/profile.ts';
+import { rank } from '../../core/rank.ts';
+import type { CatalogItem, StoredEvent } from '../../core/types.ts';
+import type { Recommender } from './baselines.ts';
+import type { Case, DatasetEvent } from './data.ts';
+import type { CatalogVectors } from './vectors.ts';
+
+/** A dataset line as the event the SDK's track() would have stored. */
+export function storedEvent(e: DatasetEvent, seq: number, items: readonly CatalogItem[]): StoredEvent {
+  const product_id = items[e.item].id;
+  const properties: Record<string, unknown> =
+    e.event === 'Order Completed' ? { order_id: `o${seq}`, products: [{ product_id }] } : { product_id };
+  return { seq, ts: e.ts, event: e.event, properties };
+}
+
+export interface TacitOptions {
+  /** The last history item as the item on screen (recommend({ context })); default false. */
+  lastItemAsContext?: boolean;
+  lambda?: number;
+}
+
+/** Tacit's recommender for one fold; `popularity` is the fold's training counts. */
+export function tacitRecommender(vectors: CatalogVectors, popularity: Float64Array, options: TacitOptions = {}): Recommender {
+  const items = vectors.items.map((item, i) => ({ ...item, popularity: popularity[i] }));
+  const rowOf = new Map(items.map((item, i) => [item.id, i]));
+  const { matrix, modelId } = vectors;
+  const row = new Float32Array(matrix.dim);
+  return (c: Case) => {
+    const events = c.history.map((e, i) => storedEvent(e, i + 1, items));
+    const profile = createProfile(modelId, matrix.dim);
+    for (const event of events) {
+      applyEvent(profile, event, (i) => {
+        const r = i.itemId === undefined ? undefined : rowOf.get(i.itemId);
+        return r === undefined ? null : matrix.row(r, row);
+      });
+    }
+    const last = events[events.length - 1];
+    const lastId = items[c.history[c.history.length - 1].item].id;
+    const result = rank({
+      matrix,
+      items,
+      profile,
+      now: last.ts,
+      limit: 10,
+      purchased: purchasedIds(events),
+      // The protocol's candidates are the catalogue minus the history (here every line is an order, so
+      // this equals what `purchased` already removes).
+      exclude: c.history.map((e) => items[e.item].id),
+      ...(options.lambda !== undefined ? { lambda: options.lambda } : {}),
+      ...(options.lastItemAsContext ? { context: { itemId: lastId } } : {}),
+    });
+    return result.items.map((r) => rowOf.get(r.id)!);
+  };
+}
