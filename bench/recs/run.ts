@@ -14,7 +14,8 @@ import { baselines, type Recommender } from './baselines.ts';
 import { discoverDatasets, loadDataset, testFold, trainingPopularity, validationFold } from './data.ts';
 import { outcomes, score, versus, type Outcomes } from './metrics.ts';
 import { markdown, type DatasetResult, type MethodRow } from './report.ts';
-import { tacitRecommender } from './tacit.ts';
+import { resolveRanking } from '../../core/ranking-config.ts';
+import { shopNeighbours, tacitRecommender } from './tacit.ts';
 import { catalogVectors } from './vectors.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, datasets: { type: 'string' }, out: { type: 'string' } } });
@@ -22,7 +23,9 @@ const started = performance.now();
 const BLEND = 'co-occurrence + TF-IDF blend';
 const SINGLE = ['popularity', 'item co-occurrence', 'item co-occurrence (pairs from ≥ 2 users)', 'TF-IDF'];
 /** The row the bar is about. */
-const TACIT_DEFAULT = 'Tacit (shipped: profile)';
+const TACIT_DEFAULT = 'Tacit default (hybrid, shop neighbours from --orders)';
+/** The model's channel alone (mean removed): the row that compares models. */
+const CONTENT_ONLY = resolveRanking({ channels: { content: 1, lexical: 0, behaviour: 0, popularity: 0 } });
 const SEED = 1;
 
 const results: DatasetResult[] = [];
@@ -33,10 +36,12 @@ for (const name of values.datasets?.split(',') ?? discoverDatasets()) {
   const popularity = trainingPopularity(fold, data.items.length);
   const vectors = await catalogVectors(data, values.model);
   modelId = vectors.modelId;
+  const neighbours = shopNeighbours(fold, vectors.items);
   const methods: Record<string, Recommender> = {
     ...baselines(fold, data.items, popularity, SEED),
-    [TACIT_DEFAULT]: tacitRecommender(vectors, popularity),
-    'Tacit (shipped: profile + last item as context)': tacitRecommender(vectors, popularity, { lastItemAsContext: true }),
+    [TACIT_DEFAULT]: tacitRecommender(vectors, popularity, { neighbours }),
+    'Tacit without --orders (no behaviour channel)': tacitRecommender(vectors, popularity),
+    'Tacit, model channel only': tacitRecommender(vectors, popularity, { ranking: CONTENT_ONLY }),
   };
   const targets = fold.cases.map((c) => c.target);
   const rows: MethodRow[] = [];

@@ -1,13 +1,18 @@
 // Tacit's own rows: each evaluated user's history becomes the stored events the browser would hold,
 // folded into a profile by core/profile.ts (applyEvent, the worker's code) and ranked by core/rank.ts
 // with the catalogue's model vectors, as recommend() would answer right after the user's last event.
+// The shop's neighbours come from the fold's training lines through `embed-catalog --orders`'s own code
+// (core/co-occurrence.ts) and the vector file's section format (core/neighbours.ts).
 
+import { deriveNeighbours, type CoOccurrenceOptions, type OrderLine } from '../../core/co-occurrence.ts';
 import { purchasedIds } from '../../core/interactions.ts';
+import { NEIGHBOURS_SECTION, encodeNeighbours, neighbourIndexFromFile, type NeighbourIndex } from '../../core/neighbours.ts';
 import { applyEvent, createProfile } from '../../core/profile.ts';
 import { rank } from '../../core/rank.ts';
+import type { ResolvedRanking } from '../../core/ranking-config.ts';
 import type { CatalogItem, StoredEvent } from '../../core/types.ts';
 import type { Recommender } from './baselines.ts';
-import type { Case, DatasetEvent } from './data.ts';
+import type { Case, DatasetEvent, Fold } from './data.ts';
 import type { CatalogVectors } from './vectors.ts';
 
 /** A dataset line as the event the SDK's track() would have stored. */
@@ -18,10 +23,18 @@ export function storedEvent(e: DatasetEvent, seq: number, items: readonly Catalo
   return { seq, ts: e.ts, event: e.event, properties };
 }
 
+/** The shop's neighbour section, derived from the fold's training lines, as the worker would read it. */
+export function shopNeighbours(fold: Fold, items: readonly CatalogItem[], options: CoOccurrenceOptions = {}): NeighbourIndex | null {
+  const lines: OrderLine[] = fold.train.flatMap(({ user, events }) => events.map((e) => ({ customer: user, ts: e.ts, itemId: items[e.item].id })));
+  const ids = items.map((item) => item.id);
+  const section = encodeNeighbours(deriveNeighbours(lines, ids, options));
+  return neighbourIndexFromFile({ ids, count: ids.length, sections: { [NEIGHBOURS_SECTION]: section } }, items);
+}
+
 export interface TacitOptions {
-  /** The last history item as the item on screen (recommend({ context })); default false. */
-  lastItemAsContext?: boolean;
   lambda?: number;
+  ranking?: ResolvedRanking;
+  neighbours?: NeighbourIndex | null;
 }
 
 /** Tacit's recommender for one fold; `popularity` is the fold's training counts. */
@@ -40,7 +53,6 @@ export function tacitRecommender(vectors: CatalogVectors, popularity: Float64Arr
       });
     }
     const last = events[events.length - 1];
-    const lastId = items[c.history[c.history.length - 1].item].id;
     const result = rank({
       matrix,
       items,
@@ -51,8 +63,9 @@ export function tacitRecommender(vectors: CatalogVectors, popularity: Float64Arr
       // The protocol's candidates are the catalogue minus the history (here every line is an order, so
       // this equals what `purchased` already removes).
       exclude: c.history.map((e) => items[e.item].id),
+      neighbours: options.neighbours ?? null,
+      ...(options.ranking ? { ranking: options.ranking } : {}),
       ...(options.lambda !== undefined ? { lambda: options.lambda } : {}),
-      ...(options.lastItemAsContext ? { context: { itemId: lastId } } : {}),
     });
     return result.items.map((r) => rowOf.get(r.id)!);
   };
