@@ -74,6 +74,8 @@ export interface FallbackOptions {
 }
 
 export const DEFAULT_LIMIT = 10;
+/** MMR's default λ (1: off), as in DEFAULT_RANKING; the SDK's config reads it from here. */
+export const DEFAULT_LAMBDA = DEFAULT_RANKING.lambda;
 /** Candidates considered by MMR, as a multiple of the limit. */
 const POOL_FACTOR = 4;
 function checkLimit(limit: number): void {
