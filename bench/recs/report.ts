@@ -17,6 +17,8 @@ export interface DatasetResult {
   rebuysSkipped: number;
   validationUsers: number;
   methods: MethodRow[];
+  /** Share of users whose `tacit replay` list equals core's list without neighbours, item for item. */
+  replayIdentical: number;
   /** The issue's bar: max(1.2 × best of popularity / co-occurrence / TF-IDF, the blend). */
   bar: { bestSingle: string; bestSingleHr: number; blendHr: number; required: number; tacitHr: number; met: boolean };
 }
@@ -63,6 +65,9 @@ export function markdown(results: DatasetResult[], meta: { command: string; seco
     out.push(
       '',
       `Bar: max(1.2 × ${b.bestSingle} ${f3(b.bestSingleHr)}, blend ${f3(b.blendHr)}) = **${f3(b.required)}**; Tacit default ${f3(b.tacitHr)}: **${b.met ? 'met' : 'not met'}**.`,
+      '',
+      `\`tacit replay\` (the worker engine) gave the same top 10 as core without neighbours for ${(100 * r.replayIdentical).toFixed(1)}% of users ` +
+        '(the engine does not read the neighbours section yet; once it does, it answers the default row).',
       '',
     );
   }

@@ -15,6 +15,7 @@ import { discoverDatasets, loadDataset, testFold, trainingPopularity, validation
 import { outcomes, score, versus, type Outcomes } from './metrics.ts';
 import { markdown, type DatasetResult, type MethodRow } from './report.ts';
 import { resolveRanking } from '../../core/ranking-config.ts';
+import { replayRecommender } from './replay-row.ts';
 import { shopNeighbours, tacitRecommender } from './tacit.ts';
 import { catalogVectors } from './vectors.ts';
 
@@ -25,6 +26,8 @@ const SINGLE = ['popularity', 'item co-occurrence', 'item co-occurrence (pairs f
 /** The row the issue's bar is about. */
 const TACIT_DEFAULT = 'Tacit default (hybrid, shop neighbours from --orders)';
 /** The model's channel alone (mean removed): the row that compares models. */
+const NO_ORDERS = 'Tacit without --orders (no behaviour channel)';
+const REPLAY = 'Tacit via `tacit replay` (the worker engine, as wired today)';
 const CONTENT_ONLY = resolveRanking({ channels: { content: 1, lexical: 0, behaviour: 0, popularity: 0 } });
 const SEED = 1;
 
@@ -37,18 +40,23 @@ for (const name of values.datasets?.split(',') ?? discoverDatasets()) {
   const vectors = await catalogVectors(data, values.model);
   modelId = vectors.modelId;
   const neighbours = shopNeighbours(fold, vectors.items);
-  const methods: Record<string, Recommender> = {
-    ...baselines(fold, data.items, popularity, SEED),
-    [TACIT_DEFAULT]: tacitRecommender(vectors, popularity, { neighbours }),
-    'Tacit without --orders (no behaviour channel)': tacitRecommender(vectors, popularity),
-    'Tacit, model channel only': tacitRecommender(vectors, popularity, { ranking: CONTENT_ONLY }),
+  // Each method is built inside its timing (the replay row answers every user while it is built).
+  const methods: Record<string, () => Recommender | Promise<Recommender>> = {
+    ...Object.fromEntries(Object.entries(baselines(fold, data.items, popularity, SEED)).map(([k, r]) => [k, () => r])),
+    [TACIT_DEFAULT]: () => tacitRecommender(vectors, popularity, { neighbours }),
+    [NO_ORDERS]: () => tacitRecommender(vectors, popularity),
+    'Tacit, model channel only': () => tacitRecommender(vectors, popularity, { ranking: CONTENT_ONLY }),
+    [REPLAY]: () => replayRecommender(data, fold, vectors, popularity),
   };
   const targets = fold.cases.map((c) => c.target);
   const rows: MethodRow[] = [];
   const raw = new Map<string, Outcomes>();
-  for (const [method, recommend] of Object.entries(methods)) {
+  const lists = new Map<string, ArrayLike<number>[]>();
+  for (const [method, build] of Object.entries(methods)) {
     const t = performance.now();
-    const o = outcomes(fold.cases.map(recommend), targets, data.items.length);
+    const recommend = await build();
+    lists.set(method, fold.cases.map(recommend));
+    const o = outcomes(lists.get(method)!, targets, data.items.length);
     raw.set(method, o);
     rows.push({ name: method, ...score(o), ms: performance.now() - t });
     console.error(`eval:recs: ${name}: ${method} done`);
@@ -57,6 +65,9 @@ for (const name of values.datasets?.split(',') ?? discoverDatasets()) {
   const hrOf = (m: string) => rows.find((r) => r.name === m)!.hr.value;
   const bestSingle = SINGLE.reduce((a, b) => (hrOf(b) > hrOf(a) ? b : a));
   const required = Math.max(1.2 * hrOf(bestSingle), hrOf(BLEND));
+  // The engine is wired without the neighbours today: its lists must be exactly core's without them.
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((x, k) => x === b[k]);
+  const replayIdentical = lists.get(REPLAY)!.filter((l, u) => same(l, lists.get(NO_ORDERS)![u])).length / fold.cases.length;
   results.push({
     name,
     items: data.items.length,
@@ -64,6 +75,7 @@ for (const name of values.datasets?.split(',') ?? discoverDatasets()) {
     rebuysSkipped: fold.rebuys,
     validationUsers: validationFold(data).cases.length,
     methods: rows,
+    replayIdentical,
     bar: { bestSingle, bestSingleHr: hrOf(bestSingle), blendHr: hrOf(BLEND), required, tacitHr: hrOf(TACIT_DEFAULT), met: hrOf(TACIT_DEFAULT) >= required },
   });
 }

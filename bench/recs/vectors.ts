@@ -17,10 +17,14 @@ import { TMP_DIR } from '../lib/paths.ts';
 import type { Dataset } from './data.ts';
 
 export interface CatalogVectors {
+  /** The resolved model (what the engine loads). */
+  model: Awaited<ReturnType<typeof resolveModel>>;
   modelId: string;
   /** The catalogue as Tacit validated it; row i of the matrix is items[i] is dataset row i. */
   items: CatalogItem[];
   matrix: VectorMatrix;
+  /** The same vectors as the vector file `tacit embed-catalog` writes. */
+  file: Uint8Array;
   /** Whether the vectors came from the cache. */
   cached: boolean;
   embedMs: number;
@@ -44,9 +48,10 @@ export async function catalogVectors(data: Dataset, modelArg: string | undefined
   const path = join(dir, `${data.name}.${model.modelId.replace(/[^\w.-]/g, '_')}.q8.vec`);
   if (existsSync(path)) {
     try {
-      const file = decodeVecFile(readFileSync(path));
+      const bytes = readFileSync(path);
+      const file = decodeVecFile(bytes);
       if (file.modelId === model.modelId && file.ids.every((id, i) => id === items[i]?.id && file.contentHashes[i] === hashes[i]) && file.count === items.length) {
-        return { modelId: model.modelId, items, matrix: new VectorMatrix(file.dim, file.count, file.data, file.scales), cached: true, embedMs: 0 };
+        return { model, modelId: model.modelId, items, matrix: new VectorMatrix(file.dim, file.count, file.data, file.scales), file: bytes, cached: true, embedMs: 0 };
       }
     } catch {
       // a damaged cache is simply rebuilt
@@ -65,6 +70,7 @@ export async function catalogVectors(data: Dataset, modelArg: string | undefined
   const rows = new Int8Array(items.length * dim);
   vectors.forEach((v, i) => (scales[i] = quantizeRow(v, rows.subarray(i * dim, (i + 1) * dim)).scale));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path, encodeVecFile({ modelId: model.modelId, dim, count: items.length, ids: items.map((it) => it.id), contentHashes: hashes, scales, data: rows }));
-  return { modelId: model.modelId, items, matrix: new VectorMatrix(dim, items.length, rows, scales), cached: false, embedMs: performance.now() - started };
+  const file = encodeVecFile({ modelId: model.modelId, dim, count: items.length, ids: items.map((it) => it.id), contentHashes: hashes, scales, data: rows });
+  writeFileSync(path, file);
+  return { model, modelId: model.modelId, items, matrix: new VectorMatrix(dim, items.length, rows, scales), file, cached: false, embedMs: performance.now() - started };
 }
