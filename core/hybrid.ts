@@ -37,11 +37,10 @@ export interface QueryEntry {
   lexical: SparseVector;
 }
 
-/** Per-matrix constants of mean removal: the mean μ, x̂ⱼ·μ and ‖x̂ⱼ − μ‖ of every (unit) row. */
+/** Per-matrix constants of mean removal: the mean μ, and 1/‖x̂ⱼ − μ‖ of every (unit) row (0 for a zero row). */
 interface Centring {
   mean: Float32Array;
-  rowDotMean: Float32Array;
-  rowNorm: Float32Array;
+  invRowNorm: Float32Array;
 }
 const centrings = new WeakMap<VectorMatrix, Centring>();
 
@@ -60,9 +59,12 @@ function centringOf(matrix: VectorMatrix): Centring {
   }
   if (rows > 0) for (let k = 0; k < mean.length; k++) mean[k] /= rows;
   const meanNorm = norm(mean);
-  const rowDotMean = matrix.scoreAll(mean, new Float32Array(matrix.count)).map((s) => s * meanNorm);
-  const rowNorm = rowDotMean.map((d) => Math.sqrt(Math.max(1e-12, 1 - 2 * d + meanNorm * meanNorm)));
-  centrings.set(matrix, (c = { mean, rowDotMean, rowNorm }));
+  const rowDotMean = matrix.scoreAll(mean, new Float32Array(matrix.count));
+  const invRowNorm = new Float32Array(matrix.count);
+  for (let i = 0; i < matrix.count; i++) {
+    if (matrix.scales[i] > 0) invRowNorm[i] = 1 / Math.sqrt(Math.max(1e-12, 1 - 2 * rowDotMean[i] * meanNorm + meanNorm * meanNorm));
+  }
+  centrings.set(matrix, (c = { mean, invRowNorm }));
   return c;
 }
 
@@ -148,6 +150,18 @@ export function queryEntries(signals: RankSignals, ranking: ResolvedRanking, inp
   return entries.filter((e) => e.weight > 0);
 }
 
+/** log(1 + popularity) of every item, once per items array (items arrays are treated as immutable). */
+const popularities = new WeakMap<readonly CatalogItem[], Float32Array>();
+function logPopularity(items: readonly CatalogItem[]): Float32Array {
+  let p = popularities.get(items);
+  if (!p) {
+    p = new Float32Array(items.length);
+    for (let i = 0; i < items.length; i++) p[i] = Math.log1p(items[i].popularity ?? 0);
+    popularities.set(items, p);
+  }
+  return p;
+}
+
 export type Channel = keyof RankingChannels;
 export const CHANNELS: readonly Channel[] = ['content', 'lexical', 'behaviour', 'popularity'];
 
@@ -182,12 +196,15 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
     for (const e of entries) if (e.content) for (let k = 0; k < q.length; k++) q[k] += e.weight * e.content[k];
     contentNorm = norm(q);
     if (contentNorm > 0) {
-      const { mean, rowNorm } = centringOf(matrix);
+      const { mean, invRowNorm } = centringOf(matrix);
       let meanDotQ = 0;
       for (let k = 0; k < q.length; k++) meanDotQ += (mean[k] * q[k]) / contentNorm;
       const s = matrix.scoreAll(q, new Float32Array(n));
-      // cos(q, x̂ⱼ − μ) = (x̂ⱼ·q̂ − μ·q̂) / ‖x̂ⱼ − μ‖; unrelated (negative) items score 0.
-      for (let i = 0; i < n; i++) s[i] = matrix.scales[i] > 0 ? Math.max(0, (s[i] - meanDotQ) / rowNorm[i]) : 0;
+      // cos(q, x̂ⱼ − μ) = (x̂ⱼ·q̂ − μ·q̂) / ‖x̂ⱼ − μ‖; unrelated (negative) items and zero rows score 0.
+      for (let i = 0; i < n; i++) {
+        const c = (s[i] - meanDotQ) * invRowNorm[i];
+        s[i] = c > 0 ? c : 0;
+      }
       raw.content = s;
     }
   }
@@ -209,24 +226,25 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
     }
     if (any) raw.behaviour = s;
   }
-  if (weights.popularity > 0) {
-    const s = Float32Array.from(items, (item) => Math.log1p(item.popularity ?? 0));
-    raw.popularity = s;
-  }
+  if (weights.popularity > 0) raw.popularity = logPopularity(items);
 
   const scale = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
-  const total = new Float32Array(n);
+  const maxes = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
   let weightSum = 0;
   for (const channel of CHANNELS) {
     const s = raw[channel];
-    if (!s) continue;
-    const max = maxOver(s, mask);
-    if (!(max > 0)) continue;
-    scale[channel] = weights[channel] / max;
-    weightSum += weights[channel];
-    for (let i = 0; i < n; i++) total[i] += scale[channel] * s[i];
+    if (s) maxes[channel] = maxOver(s, mask);
+    if (maxes[channel] > 0) weightSum += weights[channel];
   }
-  if (weightSum > 0) for (let i = 0; i < n; i++) total[i] /= weightSum;
+  const total = new Float32Array(n);
+  for (const channel of CHANNELS) {
+    if (!(maxes[channel] > 0)) continue;
+    scale[channel] = weights[channel] / maxes[channel];
+    // total = Σ weight · channel / its best, divided by the weights' sum: 0…1.
+    const k = scale[channel] / weightSum;
+    const s = raw[channel]!;
+    for (let i = 0; i < n; i++) total[i] += k * s[i];
+  }
   return { total, raw, scale, contentNorm, lexicalNorm, weightSum };
 }
 
@@ -235,10 +253,10 @@ export function entryShare(signals: RankSignals, scores: HybridScores, entry: Qu
   const { matrix, lexical, neighbours } = signals;
   const share = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
   if (scores.scale.content > 0 && entry.content && scores.raw.content![i] > 0) {
-    const { mean, rowNorm } = centringOf(matrix);
+    const { mean, invRowNorm } = centringOf(matrix);
     let meanDot = 0;
     for (let k = 0; k < mean.length; k++) meanDot += mean[k] * entry.content[k];
-    const cos = (matrix.score(i, entry.content) - meanDot) / rowNorm[i];
+    const cos = (matrix.score(i, entry.content) - meanDot) * invRowNorm[i];
     share.content = (scores.scale.content * entry.weight * cos) / scores.contentNorm;
   }
   if (scores.scale.lexical > 0) {
@@ -257,10 +275,10 @@ export function relatedness(signals: RankSignals, entry: QueryEntry, i: number):
   if (entry.row !== undefined && neighbours?.rows[entry.row].includes(i)) return 1;
   let best = sparseDot(entry.lexical, lexical.rows[i]);
   if (entry.content && matrix.scales[i] > 0) {
-    const { mean, rowNorm } = centringOf(matrix);
+    const { mean, invRowNorm } = centringOf(matrix);
     let meanDot = 0;
     for (let k = 0; k < mean.length; k++) meanDot += mean[k] * entry.content[k];
-    best = Math.max(best, (matrix.score(i, entry.content) - meanDot) / rowNorm[i]);
+    best = Math.max(best, (matrix.score(i, entry.content) - meanDot) * invRowNorm[i]);
   }
   return best;
 }

@@ -84,9 +84,12 @@ function checkLimit(limit: number): void {
 
 function eligibleMask(items: readonly CatalogItem[], excluded: ReadonlySet<string>[], contextItemId: string | undefined): Uint8Array {
   const mask = new Uint8Array(items.length);
+  const sets = excluded.filter((set) => set.size > 0);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    mask[i] = item.inStock !== false && item.id !== contextItemId && !excluded.some((set) => set.has(item.id)) ? 1 : 0;
+    let ok = item.inStock !== false && item.id !== contextItemId;
+    for (let k = 0; ok && k < sets.length; k++) ok = !sets[k].has(item.id);
+    mask[i] = ok ? 1 : 0;
   }
   return mask;
 }
