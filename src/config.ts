@@ -6,6 +6,7 @@
 // here, so each number exists once.
 
 import { DEFAULT_WEIGHTS, resolveWeights, type InteractionWeights } from '../core/event-kinds.ts';
+import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-accountant.ts';
 import { DEFAULT_HALF_LIFE_MS } from '../core/profile.ts';
 import { DEFAULT_LAMBDA } from '../core/rank.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
@@ -29,7 +30,15 @@ export interface ResolvedConfig {
   retention: Retention;
   model: ModelSettings;
   ranking: { halfLifeMs: number; weights: InteractionWeights; lambda: number };
-  privacy: { maxEpsilon: number; respectGlobalPrivacyControl: boolean };
+  privacy: {
+    /** Largest ε one report may spend. */
+    maxEpsilon: number;
+    /** Shortest epoch this device accepts from a server (at most one report per this many seconds). */
+    minEpochSeconds: number;
+    /** Largest ε spent in any 365 days; null: derived from the two above (core/privacy-accountant.ts). */
+    maxEpsilonPerYear: number | null;
+    respectGlobalPrivacyControl: boolean;
+  };
   segments: { maxSegments: number; threshold: number };
   /** How long recommend() and segments() wait for the engine before answering with the fallback. */
   engineTimeoutMs: number;
@@ -45,7 +54,7 @@ export const DEFAULTS = Object.freeze({
   retention: { maxAgeDays: 90, maxEvents: 5000 },
   model: { id: DEFAULT_MODEL_ID, dtype: 'q8', pooling: 'mean', normalize: true, backend: 'auto', path: 'models/' },
   ranking: { halfLifeDays: DEFAULT_HALF_LIFE_MS / DAY_MS, weights: DEFAULT_WEIGHTS, lambda: DEFAULT_LAMBDA },
-  privacy: { maxEpsilon: 4, respectGlobalPrivacyControl: true },
+  privacy: { maxEpsilon: DEFAULT_MAX_EPSILON, minEpochSeconds: DEFAULT_MIN_EPOCH_SECONDS, maxEpsilonPerYear: null, respectGlobalPrivacyControl: true },
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
   debug: false,
@@ -153,6 +162,9 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     },
     privacy: {
       maxEpsilon: number('privacy.maxEpsilon', privacy.maxEpsilon, DEFAULTS.privacy.maxEpsilon, positive, 'must be a number > 0'),
+      minEpochSeconds: number('privacy.minEpochSeconds', privacy.minEpochSeconds, DEFAULTS.privacy.minEpochSeconds, (n) => Number.isInteger(n) && n >= 60, 'must be an integer number of seconds ≥ 60'),
+      maxEpsilonPerYear:
+        privacy.maxEpsilonPerYear === undefined ? DEFAULTS.privacy.maxEpsilonPerYear : number('privacy.maxEpsilonPerYear', privacy.maxEpsilonPerYear, 0, positive, 'must be a number > 0') || null,
       respectGlobalPrivacyControl: flag('privacy.respectGlobalPrivacyControl', privacy.respectGlobalPrivacyControl, DEFAULTS.privacy.respectGlobalPrivacyControl),
     },
     segments: {

@@ -40,8 +40,15 @@ export interface RankingConfig {
 }
 
 export interface PrivacyConfig {
-  /** Refuse to report if the server asks for a larger per-epoch ε than this. Default 4. */
+  /** Refuse to report if the server asks for a larger ε per report than this. Default 4. */
   maxEpsilon?: number;
+  /**
+   * Refuse to report if the server's epochs are shorter than this (seconds): at most one report per
+   * this long. Default 604800 (7 days). Lower it only for demos and tests.
+   */
+  minEpochSeconds?: number;
+  /** Largest ε this device spends in any 365 days. Default: maxEpsilon × (reports a year at minEpochSeconds + 2). */
+  maxEpsilonPerYear?: number;
   /** Honour navigator.globalPrivacyControl as a denial. Default true. */
   respectGlobalPrivacyControl?: boolean;
 }

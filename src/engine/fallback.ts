@@ -30,6 +30,11 @@ export class MainThreadFallback {
 
   constructor(private readonly catalogUrl: string | null) {}
 
+  /** recommend()'s options as the engine expects them, whatever the page passed. */
+  sanitize(options: unknown): SafeRecommendOptions {
+    return sanitizeRecommendOptions(options);
+  }
+
   async recommend(options: SafeRecommendOptions): Promise<RecommendResult> {
     const items = await this.catalog();
     const result = fallbackRank(items, { limit: options.limit, exclude: options.exclude, contextItemId: options.context?.itemId });
