@@ -3,6 +3,7 @@
 
 import { runEmbed } from './embed.ts';
 import { runEmbedCatalog } from './embed-catalog.ts';
+import { runReplay } from './replay.ts';
 import { CliError } from './errors.ts';
 import { processIO, write } from './io.ts';
 import type { CliIO } from './io.ts';
@@ -13,12 +14,14 @@ export const USAGE = `usage: tacit <command> [options]
 Commands:
   embed            embed texts from stdin (one per line) → one JSON array per line
   embed-catalog    validate and embed a catalogue → vector file for the worker
+  replay           what recommend() answers each shopper of an event log, through the engine
 
 Run 'tacit <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   embed: runEmbed,
   'embed-catalog': runEmbedCatalog,
+  replay: runReplay,
 };
 
 /** Runs the CLI; resolves to the process exit code. */
