@@ -9,7 +9,6 @@ import { itemText, validateCatalog } from '../core/catalog.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { contentHash } from '../core/hash.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
-import { seenItems } from '../core/shelf.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { decodeVecFile, encodeVecFile, type VecFile } from '../core/vecfile.ts';
 import { quantizeRow } from '../core/vectors.ts';
@@ -103,8 +102,7 @@ export class ReplayEngine {
     this.engine.forget();
     this.events = events;
     this.now = events.reduce((t, e) => Math.max(t, e.ts), 0);
-    const exclude = options.excludeSeen ? [...seenItems(events)] : [];
-    const { items } = await this.engine.recommend({ limit: options.limit, exclude });
+    const { items } = await this.engine.recommend({ limit: options.limit, excludeSeen: options.excludeSeen });
     return items.map((r) => r.id);
   }
 }

@@ -37,25 +37,27 @@ export function seenItems(events: readonly StoredEvent[]): Set<string> {
 }
 
 /**
- * The items one page has already shown, so a second shelf on it (the home shelf beside "Similar
- * items") repeats none of them: rank it with `exclude: shelves.excludeFor(page, exclude)`, then
- * `shelves.record(page, ids)`. The first shelf to ask keeps its items. A different page key (a new
- * navigation) starts afresh; only the current page is remembered.
+ * The items each shelf of one page has shown, so a shelf repeats none of the *other* shelves' items (the
+ * home shelf beside "Similar items"), while a shelf asked again (re-rendered) keeps its own: rank with
+ * `exclude: shelves.excludeFor(page, shelf, exclude)`, then `shelves.record(page, shelf, ids)`. The
+ * first shelf to show an item keeps it. A different page key (a new navigation) starts afresh; only
+ * the current page is remembered.
  */
 export class PageShelves {
   private page: string | null = null;
-  private shown = new Set<string>();
+  private shown = new Map<string, string>(); // item id → the shelf that showed it first
 
-  excludeFor(page: string, exclude: readonly string[] = []): string[] {
+  excludeFor(page: string, shelf: string, exclude: readonly string[] = []): string[] {
     if (page !== this.page) return [...exclude];
-    return [...new Set([...exclude, ...this.shown])];
+    const others = [...this.shown].filter(([, owner]) => owner !== shelf).map(([id]) => id);
+    return [...new Set([...exclude, ...others])];
   }
 
-  record(page: string, ids: readonly string[]): void {
+  record(page: string, shelf: string, ids: readonly string[]): void {
     if (page !== this.page) {
       this.page = page;
-      this.shown = new Set();
+      this.shown = new Map();
     }
-    for (const id of ids) this.shown.add(id);
+    for (const id of ids) if (!this.shown.has(id)) this.shown.set(id, shelf);
   }
 }

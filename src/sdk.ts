@@ -11,6 +11,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { validateEvent } from './events.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
+import { PageShelves } from '../core/shelf.ts';
 import { LazyParts } from './parts.ts';
 import { DeviceStorage } from './storage/device-storage.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
@@ -54,6 +55,7 @@ export class Tacit {
   private readonly recorder: Recorder;
   private readonly host: Host;
   private readonly parts: LazyParts;
+  private readonly shelves = new PageShelves();
   private channel: ConsentChannel | null = null;
 
   constructor(private readonly env: SdkEnvironment = {}) {
@@ -185,11 +187,17 @@ export class Tacit {
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
-    const engine = await this.parts.engine();
-    if (engine) return engine.recommend(options);
-    // No consent: no engine. Popularity from the catalogue, here, at once.
     const fallback = await this.parts.fallback();
-    return fallback.recommend(fallback.sanitize(options));
+    const safe = fallback.sanitize(options);
+    // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
+    const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
+    const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
+    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
+    const engine = await this.parts.engine();
+    // No consent: no engine. Popularity from the catalogue, here, at once.
+    const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
+    this.shelves.record(page, shelf, result.items.map((r) => r.id));
+    return result;
   }
 
   async segments(): Promise<SegmentScore[]> {

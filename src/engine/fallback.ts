@@ -9,6 +9,7 @@ import type { RecommendOptions, RecommendResult } from '../types.ts';
 export interface SafeRecommendOptions {
   limit: number;
   exclude: string[];
+  excludeSeen?: boolean;
   context?: { itemId: string; weight?: number };
 }
 
@@ -22,7 +23,8 @@ export function sanitizeRecommendOptions(options: unknown): SafeRecommendOptions
     ctx && (typeof ctx.itemId === 'string' || typeof ctx.itemId === 'number')
       ? { itemId: String(ctx.itemId), weight: typeof ctx.weight === 'number' && ctx.weight >= 0 && ctx.weight <= 1 ? ctx.weight : undefined }
       : undefined;
-  return { limit, exclude, context };
+  const excludeSeen = typeof o.excludeSeen === 'boolean' ? o.excludeSeen : undefined;
+  return { limit, exclude, ...(excludeSeen === undefined ? {} : { excludeSeen }), context };
 }
 
 export class MainThreadFallback {

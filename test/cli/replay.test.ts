@@ -7,6 +7,7 @@ import { itemText, validateCatalog } from '../../core/catalog.ts';
 import { purchasedIds } from '../../core/interactions.ts';
 import { applyEvent, createProfile } from '../../core/profile.ts';
 import { rank } from '../../core/rank.ts';
+import { cartItems } from '../../core/shelf.ts';
 import { VectorMatrix, quantizeRow } from '../../core/vectors.ts';
 import { DEFAULT_MODEL_ID, defaultModelDir } from '../../model/default.ts';
 import { createEmbedder } from '../../worker/embedder.ts';
@@ -59,7 +60,7 @@ async function coreAnswer(events: ReturnType<typeof eventsByUser>[number]['event
   const row = new Float32Array(embedder.dim);
   for (const e of events) applyEvent(profile, e, (i) => matrix.row(items.findIndex((it) => it.id === i.itemId), row));
   const now = Math.max(...events.map((e) => e.ts));
-  return rank({ matrix, items, profile, now, limit, purchased: purchasedIds(events) }).items.map((r) => r.id);
+  return rank({ matrix, items, profile, now, limit, purchased: purchasedIds(events), inCart: cartItems(events) }).items.map((r) => r.id);
 }
 
 describe('tacit replay', () => {

@@ -27,15 +27,17 @@ describe('shelf rules', () => {
     expect([...seenItems(events)].sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('keeps two shelves of one page from repeating each other, and forgets on a new page', () => {
+  it('keeps two shelves of one page from repeating each other, lets a shelf keep its own items, and forgets on a new page', () => {
     const shelves = new PageShelves();
-    expect(shelves.excludeFor('/p/1', ['x'])).toEqual(['x']);
-    shelves.record('/p/1', ['a', 'b']);
-    expect(shelves.excludeFor('/p/1', ['x']).sort()).toEqual(['a', 'b', 'x']);
-    shelves.record('/p/1', ['c']);
-    expect(shelves.excludeFor('/p/1').sort()).toEqual(['a', 'b', 'c']);
-    expect(shelves.excludeFor('/p/2')).toEqual([]);
-    shelves.record('/p/2', ['d']);
-    expect(shelves.excludeFor('/p/2')).toEqual(['d']);
+    expect(shelves.excludeFor('/p/1', 'similar', ['x'])).toEqual(['x']);
+    shelves.record('/p/1', 'similar', ['a', 'b']);
+    expect(shelves.excludeFor('/p/1', 'home', ['x']).sort()).toEqual(['a', 'b', 'x']);
+    expect(shelves.excludeFor('/p/1', 'similar')).toEqual([]); // asked again: its own items stay
+    shelves.record('/p/1', 'home', ['c', 'a']); // 'a' stays the first shelf's
+    expect(shelves.excludeFor('/p/1', 'similar').sort()).toEqual(['c']);
+    expect(shelves.excludeFor('/p/1', 'home').sort()).toEqual(['a', 'b']);
+    expect(shelves.excludeFor('/p/2', 'home')).toEqual([]);
+    shelves.record('/p/2', 'home', ['d']);
+    expect(shelves.excludeFor('/p/2', 'similar')).toEqual(['d']);
   });
 });
