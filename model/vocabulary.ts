@@ -1,0 +1,90 @@
+// The model's vocabulary: trained WordNet words, plus the shop words WordNet lacks (shop-words.ts),
+// inflected forms and shop aliases that share a word's row, and the subword pieces every unknown word
+// is spelled from.
+
+import { FUNCTION_WORDS, inflectionsOf, irregularForms } from './morphology.ts';
+import { selectPieces } from './pieces.ts';
+import { SHOP_ALIASES, SHOP_WORDS } from './shop-words.ts';
+import { isVocabularyWord } from './train.ts';
+import type { TrainedWords } from './train.ts';
+import type { WordNet } from './wordnet.ts';
+
+export interface Vocabulary {
+  functionWords: string[];
+  /** Words with their own row, trained ones first, then shop words. */
+  words: string[];
+  /** Unit semantic vector of each word, row-major words.length × dim. */
+  vectors: Float32Array;
+  /** Frequency of each word (WordNet's, see train.ts; a typical value for shop words). */
+  frequency: number[];
+  aliases: Array<[form: string, lemma: string]>;
+  pieces: string[];
+  dim: number;
+}
+
+export interface VocabularySettings {
+  initialPieces: number;
+  continuationPieces: number;
+  /** Frequency given to a shop word (a mid-frequency noun has a few tens). */
+  shopWordFrequency: number;
+}
+
+export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, settings: VocabularySettings, log: (line: string) => void): Vocabulary {
+  const { dim } = trained;
+  const functionWords = [...FUNCTION_WORDS].sort();
+  const index = new Map(trained.words.map((w, i) => [w, i]));
+
+  // Shop words: the normalized mean of their gloss words' vectors, the first (the word's kind) twice.
+  const shopWords: string[] = [];
+  const shopVectors: number[] = [];
+  for (const [word, gloss] of SHOP_WORDS) {
+    if (index.has(word) || shopWords.includes(word) || FUNCTION_WORDS.has(word)) continue;
+    const vector = new Float64Array(dim);
+    let used = 0;
+    gloss.split(' ').forEach((part, i) => {
+      const w = index.get(part);
+      if (w === undefined) return;
+      used++;
+      for (let k = 0; k < dim; k++) vector[k] += (i === 0 ? 2 : 1) * trained.vectors[w * dim + k];
+    });
+    if (used === 0) continue;
+    const norm = Math.hypot(...vector) || 1;
+    shopWords.push(word);
+    for (let k = 0; k < dim; k++) shopVectors.push(vector[k] / norm);
+  }
+  const words = [...trained.words, ...shopWords];
+  const vectors = new Float32Array(words.length * dim);
+  vectors.set(trained.vectors);
+  vectors.set(shopVectors, trained.words.length * dim);
+  const frequency = [...trained.frequency, ...shopWords.map(() => settings.shopWordFrequency)];
+
+  // Inflected forms and shop aliases share their word's row: irregular forms first, then regular ones
+  // by word rank, then the shop aliases.
+  const taken = new Set<string>([...functionWords, ...words]);
+  const known = new Set(words);
+  const aliases: Array<[string, string]> = [];
+  const addAlias = (form: string, lemma: string) => {
+    if (!taken.has(form) && known.has(lemma) && isVocabularyWord(form)) {
+      taken.add(form);
+      aliases.push([form, lemma]);
+    }
+  };
+  for (const [form, lemma] of irregularForms()) addAlias(form, lemma);
+  for (const word of trained.words) {
+    for (const pos of ['n', 'v'] as const) {
+      if (trained.partsOfSpeech.get(word)?.has(pos)) for (const form of inflectionsOf(word, pos)) addAlias(form, word);
+    }
+  }
+  for (const word of shopWords) if (/^[a-z]+$/.test(word) && !word.endsWith('s')) addAlias(`${word}s`, word);
+  const aliasCount = aliases.length;
+  for (const [form, word] of SHOP_ALIASES) addAlias(form, word);
+
+  // Subword pieces from the spelling of every WordNet word (proper nouns included).
+  const spellings = new Set<string>();
+  for (const synset of wordnet.synsets) {
+    for (const lemma of synset.lemmas) for (const part of lemma.toLowerCase().split(/[^a-z0-9]+/)) if (part.length > 0) spellings.add(part);
+  }
+  const pieces = selectPieces([...spellings].sort(), taken, settings);
+  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${aliases.length - aliasCount} shop aliases, ${pieces.length} pieces`);
+  return { functionWords, words, vectors, frequency, aliases, pieces, dim };
+}
