@@ -25,7 +25,10 @@ export interface StaticEmbedderOptions {
   /** The model file: bytes, or where to get them (http(s) URL via fetch; in Node also a file path or file: URL). */
   bytes?: Uint8Array | ArrayBuffer;
   url?: string | URL;
-  /** Vectors for words the model does not know, used for this shop's texts (they replace WordPiece's spelling). */
+  /**
+   * The shop's own word vectors (learned by core/catalog-words.ts): a word listed here uses this row instead
+   * of the model's tokens for it — new words the model would spell from pieces, and words re-weighted for the shop.
+   */
   extraWords?: ExtraWords;
   /** Id reported as `modelId` (default: the id in the file). */
   modelId?: string;
@@ -87,8 +90,9 @@ export function staticEmbedderFromModel(model: StaticModel, options: Pick<Static
     if (extra.scales.length !== extra.words.length || extra.data.length !== extra.words.length * dim) {
       throw new StaticEmbedderError(`static embedder: extraWords hold ${extra.words.length} words but ${extra.scales.length} scales and ${extra.data.length} values (dim ${dim})`);
     }
+    // A shop's word replaces the model's spelling of it (or, for a word the shop re-weighted, its row).
     extra.words.forEach((word, i) => {
-      if (tokenizer.idOf(word) === undefined && !extraIds.has(word)) extraIds.set(word, header.tokens + i);
+      if (!extraIds.has(word)) extraIds.set(word, header.tokens + i);
     });
   }
   const hook = extraIds.size > 0 ? (word: string) => extraIds.get(word) : undefined;

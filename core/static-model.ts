@@ -36,6 +36,8 @@ export interface StaticModelHeader {
   dim: number;
   tokens: number;
   rows: number;
+  /** Rows from this one on are subword pieces (unknown words are spelled from them); before it, words. */
+  firstPieceRow?: number;
   /** Tokenizer settings (BERT WordPiece; see wordpiece.ts). */
   tokenizer: {
     unkToken: string;

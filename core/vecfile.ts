@@ -8,9 +8,16 @@
 //   0–3 bytes zero padding so the scales start at a multiple of 4
 //   float32   scales[count]       (row i dequantizes as data[i*dim + k] * scales[i])
 //   int8      data[count * dim]
+//   version 2 only: zero or more self-describing sections, each starting at a multiple of 4:
+//     uint32    section header length S
+//     S bytes   UTF-8 JSON { "kind": string, "bytes": payload length, ...kind-specific fields }
+//     0–3 bytes zero padding, then `bytes` bytes of payload, then 0–3 bytes zero padding
 //
-// Nothing follows the rows; any extra or missing byte is an error, so a file cut
-// short by a network error never decodes into silently wrong vectors.
+// Nothing follows the rows (version 1) or the last section (version 2); any extra or missing byte is an
+// error, so a file cut short by a network error never decodes into silently wrong vectors. A file without
+// sections is written as version 1, so readers that predate sections still read it; a reader skips (and
+// keeps, in `sections`) the kinds it does not know. Kinds so far: "words" (a shop's own word vectors,
+// core/catalog-words.ts; see wordsSection / readWordsSection below).
 //
 // Rows are unit vectors quantized with quantizeRow (vectors.ts). The simplest
 // writer: m = VectorMatrix.fromRows(embeddings); encodeVecFile({ modelId, dim,
@@ -18,7 +25,8 @@
 // new VectorMatrix(file.dim, file.count, file.data, file.scales).
 
 export const VEC_FILE_MAGIC = 'TACITVEC';
-export const VEC_FILE_VERSION = 1;
+/** The newest version this build reads and writes (1: rows only; 2: rows and sections). */
+export const VEC_FILE_VERSION = 2;
 
 const MAGIC_BYTES = new TextEncoder().encode(VEC_FILE_MAGIC);
 /** magic + version + header length */
@@ -36,6 +44,16 @@ export interface VecFile {
   scales: Float32Array;
   /** Row-major int8 vectors, length `count * dim`. */
   data: Int8Array;
+  /** Extra data after the rows, in file order (version 2). */
+  sections?: VecSection[];
+}
+
+/** One self-describing section: its kind, its JSON fields and its binary payload. */
+export interface VecSection {
+  kind: string;
+  /** The section header's other JSON fields (besides kind and bytes). */
+  meta: Record<string, unknown>;
+  payload: Uint8Array;
 }
 
 export class VecFileError extends Error {
@@ -99,14 +117,32 @@ export function encodeVecFile(file: VecFile): Uint8Array {
   const header = new TextEncoder().encode(JSON.stringify({ modelId, dim, count, ids, contentHashes }));
   const scalesOffset = PREAMBLE_BYTES + header.length + padTo4(PREAMBLE_BYTES + header.length);
   const dataOffset = scalesOffset + count * 4;
-  const out = new Uint8Array(dataOffset + count * dim);
+  const rowsEnd = dataOffset + count * dim;
+  const sections = (file.sections ?? []).map((section) => {
+    if (typeof section.kind !== 'string' || section.kind === '') throw new VecFileError('vector file: a section needs a kind');
+    const head = new TextEncoder().encode(JSON.stringify({ ...section.meta, kind: section.kind, bytes: section.payload.length }));
+    return { head, payload: section.payload };
+  });
+  let end = rowsEnd;
+  const placed = sections.map((section) => {
+    const start = end + padTo4(end);
+    const payloadStart = start + 4 + section.head.length + padTo4(start + 4 + section.head.length);
+    end = payloadStart + section.payload.length;
+    return { ...section, start, payloadStart };
+  });
+  const out = new Uint8Array(end + (placed.length > 0 ? padTo4(end) : 0));
   const view = new DataView(out.buffer);
   out.set(MAGIC_BYTES, 0);
-  view.setUint32(MAGIC_BYTES.length, VEC_FILE_VERSION, true);
+  view.setUint32(MAGIC_BYTES.length, placed.length > 0 ? 2 : 1, true);
   view.setUint32(MAGIC_BYTES.length + 4, header.length, true);
   out.set(header, PREAMBLE_BYTES);
   for (let i = 0; i < count; i++) view.setFloat32(scalesOffset + i * 4, scales[i], true);
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.length), dataOffset);
+  for (const section of placed) {
+    view.setUint32(section.start, section.head.length, true);
+    out.set(section.head, section.start + 4);
+    out.set(section.payload, section.payloadStart);
+  }
   return out;
 }
 
@@ -127,7 +163,7 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(MAGIC_BYTES.length, true);
-  if (version !== VEC_FILE_VERSION) {
+  if (version !== 1 && version !== 2) {
     throw new VecFileError(
       `unsupported vector file version ${version} (this build reads version ${VEC_FILE_VERSION}); re-run tacit embed-catalog`,
     );
@@ -162,7 +198,8 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
       `vector file truncated: ${bytes.length} bytes, expected ${expected} for ${count} rows × ${dim} dims`,
     );
   }
-  if (bytes.length > expected) {
+  const sections = version === 2 ? decodeSections(bytes, view, expected) : [];
+  if (version === 1 && bytes.length > expected) {
     throw new VecFileError(
       `vector file lengths disagree: ${bytes.length - expected} unexpected bytes after ${count} rows × ${dim} dims`,
     );
@@ -184,7 +221,74 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
     contentHashes: header.contentHashes as string[],
     scales,
     data,
+    ...(version === 2 ? { sections } : {}),
   };
+}
+
+/** The sections after the rows, up to the end of the file; throws on any inconsistency. */
+function decodeSections(bytes: Uint8Array, view: DataView, rowsEnd: number): VecSection[] {
+  const sections: VecSection[] = [];
+  let at = rowsEnd + padTo4(rowsEnd);
+  if (at > bytes.length) throw new VecFileError('vector file truncated before its first section');
+  while (at < bytes.length) {
+    if (at + 4 > bytes.length) throw new VecFileError(`vector file truncated in the section starting at byte ${at}`);
+    const headLength = view.getUint32(at, true);
+    if (at + 4 + headLength > bytes.length) throw new VecFileError(`vector file truncated in the header of the section at byte ${at}`);
+    let head: Record<string, unknown>;
+    try {
+      head = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 4, at + 4 + headLength)));
+    } catch (err) {
+      throw new VecFileError(`vector file: the section header at byte ${at} is not JSON: ${(err as Error).message}`);
+    }
+    const { kind, bytes: size, ...meta } = head ?? {};
+    if (typeof kind !== 'string' || kind === '' || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new VecFileError(`vector file: the section at byte ${at} needs a kind and a byte count`);
+    }
+    const payloadStart = at + 4 + headLength + padTo4(at + 4 + headLength);
+    const payloadEnd = payloadStart + size;
+    if (payloadEnd > bytes.length) throw new VecFileError(`vector file truncated: section "${kind}" needs ${size} bytes`);
+    sections.push({ kind, meta, payload: bytes.subarray(payloadStart, payloadEnd) });
+    at = payloadEnd + padTo4(payloadEnd);
+    if (at > bytes.length) throw new VecFileError(`vector file truncated after section "${kind}"`);
+  }
+  return sections;
+}
+
+/** A shop's own word vectors (core/catalog-words.ts), as int8 rows with one scale each. */
+export interface VecWords {
+  words: string[];
+  scales: Float32Array;
+  data: Int8Array;
+}
+
+/** The "words" section: meta { words }, payload float32 scales[n] then int8 data[n × dim]. */
+export function wordsSection(words: VecWords, dim: number): VecSection {
+  const n = words.words.length;
+  if (words.scales.length !== n || words.data.length !== n * dim) {
+    throw new VecFileError(`vector file: words section has ${n} words but ${words.scales.length} scales and ${words.data.length} values (dim ${dim})`);
+  }
+  const payload = new Uint8Array(n * 4 + n * dim);
+  const view = new DataView(payload.buffer);
+  words.scales.forEach((scale, i) => view.setFloat32(i * 4, scale, true));
+  payload.set(new Uint8Array(words.data.buffer, words.data.byteOffset, words.data.length), n * 4);
+  return { kind: 'words', meta: { words: words.words }, payload };
+}
+
+/** The file's words section, if it has one; throws VecFileError when it is malformed. */
+export function readWordsSection(file: Pick<VecFile, 'dim' | 'sections'>): VecWords | undefined {
+  const section = file.sections?.find((s) => s.kind === 'words');
+  if (!section) return undefined;
+  const words = section.meta.words;
+  if (!Array.isArray(words) || words.some((w) => typeof w !== 'string')) throw new VecFileError('vector file: the words section needs a list of words');
+  const n = words.length;
+  if (section.payload.length !== n * 4 + n * file.dim) {
+    throw new VecFileError(`vector file: the words section holds ${section.payload.length} bytes, expected ${n * (4 + file.dim)} for ${n} words`);
+  }
+  const view = new DataView(section.payload.buffer, section.payload.byteOffset, section.payload.byteLength);
+  const scales = Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
+  if (scales.some((s) => !Number.isFinite(s) || s < 0)) throw new VecFileError('vector file: a word scale is not a non-negative number');
+  const data = new Int8Array(section.payload.buffer, section.payload.byteOffset + n * 4, n * file.dim);
+  return { words: words as string[], scales, data };
 }
 
 /** True when the file was embedded by this model at this dimension (else re-embed). */

@@ -52,8 +52,9 @@ export const BUILD_SETTINGS: Readonly<BuildSettings> = {
   commonDirections: 2,
   shopWordFrequency: 20,
   seed: 20_260_101,
-  initialPieces: 2_000,
-  continuationPieces: 2_000,
+  initialPieces: 1_500,
+  continuationPieces: 1_500,
+  compoundWords: 12_000,
   maxLength: 512,
 };
 
@@ -114,13 +115,13 @@ export function buildModel(outDir: string = join(defaultModelsRoot(), BUILD_SETT
   const rows = assembleRows(vocab, settings);
   const shares = removeCommonDirections(rows, dim, table.tokens, table.rowOfToken, referenceTexts(wordnet), settings.commonDirections);
   log(`tokens: ${table.tokens.length}; rows: ${rows.length / dim}; removed ${shares.length} shared directions (${shares.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')} of reference-text energy)`);
-  const bytes = packageModel(table, rows, dim, outDir, settings);
+  const bytes = packageModel(table, rows, dim, vocab.pieces.length, outDir, settings);
   log(`wrote ${outDir}: ${bytes} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return bytes;
 }
 
 /** Writes the model folder; returns its size in bytes. */
-function packageModel(table: { tokens: string[]; rowOfToken: Int32Array }, rows: Float64Array, dim: number, outDir: string, settings: BuildSettings): number {
+function packageModel(table: { tokens: string[]; rowOfToken: Int32Array }, rows: Float64Array, dim: number, pieceCount: number, outDir: string, settings: BuildSettings): number {
   const rowCount = rows.length / dim;
   const quantized = quantizeRows(Float32Array.from(rows), rowCount, dim);
   const [, unkToken, clsToken, sepToken] = SPECIAL_TOKENS;
@@ -130,6 +131,7 @@ function packageModel(table: { tokens: string[]; rowOfToken: Int32Array }, rows:
       dim,
       tokens: table.tokens.length,
       rows: rowCount,
+      firstPieceRow: rowCount - pieceCount,
       tokenizer: { unkToken, clsToken, sepToken, specialTokens: [...SPECIAL_TOKENS], maxLength: settings.maxLength, continuationPrefix: '##', maxInputCharsPerWord: 100 },
     },
     vocab: table.tokens,
@@ -153,6 +155,7 @@ function packageModel(table: { tokens: string[]; rowOfToken: Int32Array }, rows:
         description: 'Static word embeddings trained from WordNet 3.1 (PPMI + truncated SVD, SIF-weighted) with an identity channel; see model/README.md',
         static_model: STATIC_MODEL_FILE,
         embedding_rows: rowCount,
+        first_piece_row: rowCount - pieceCount,
         build: settings,
       },
     }),

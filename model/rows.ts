@@ -20,6 +20,7 @@ import { pieceVector } from './pieces.ts';
 import { fnv1a, gaussian, mulberry32 } from './random.ts';
 import { symmetricEigen } from './svd.ts';
 import { weightWordVectors } from './train.ts';
+import { ZERO_PIECES } from './vocabulary.ts';
 import type { Vocabulary } from './vocabulary.ts';
 import type { WordNet } from './wordnet.ts';
 
@@ -58,7 +59,9 @@ export function assembleRows(vocab: Vocabulary, settings: RowSettings): Float64A
     const identity = identityVector(word, dim);
     for (let k = 0; k < dim; k++) out[(1 + i) * dim + k] = meaning[i * dim + k]! + weight * identity[k]!;
   });
-  pieces.forEach((piece, i) => out.set(pieceVector(piece, dim, settings.pieceWeight), (1 + words.length + i) * dim));
+  pieces.forEach((piece, i) => {
+    if (!ZERO_PIECES.has(piece)) out.set(pieceVector(piece, dim, settings.pieceWeight), (1 + words.length + i) * dim);
+  });
   return out;
 }
 

@@ -25,6 +25,11 @@ export const SHOP_ALIASES: ReadonlyArray<readonly [form: string, word: string]> 
   ['pyjamas', 'pajama'], ['moisturiser', 'moisturizer'], ['fibre', 'fiber'], ['grey', 'gray'], ['mould', 'mold'],
   ['storey', 'story'], ['programme', 'program'], ['draught', 'draft'], ['plough', 'plow'], ['yoghurt', 'yogurt'],
   ['yoghurts', 'yogurt'], ['doughnut', 'donut'], ['nappy', 'diaper'], ['nappies', 'diaper'],
+  // possessives written without the apostrophe, more British spellings
+  ['childrens', 'child'], ['mens', 'man'], ['womens', 'woman'], ['ladys', 'lady'], ['kids', 'kid'],
+  ['jewelled', 'jeweled'], ['multicolour', 'multicolor'], ['multicoloured', 'multicolored'], ['metallic', 'metallic'],
+  ['personalised', 'personalized'], ['customised', 'customized'], ['polkadot', 'polka-dot'], ['stripey', 'striped'],
+  ['licence', 'license'], ['defence', 'defense'], ['cosy', 'cozy'], ['artefact', 'artifact'], ['sulphur', 'sulfur'],
   // shop shorthand
   ['tshirt', 'shirt'], ['tshirts', 'shirt'], ['tee', 'shirt'], ['tees', 'shirt'], ['xmas', 'christmas'], ['hd', 'high-definition'],
 ];

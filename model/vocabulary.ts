@@ -17,14 +17,28 @@ export interface Vocabulary {
   vectors: Float32Array;
   /** Frequency of each word (WordNet's, see train.ts; a typical value for shop words). */
   frequency: number[];
+  /** Inflected forms, shop aliases and "##word" continuations, each sharing its word's row. */
   aliases: Array<[form: string, lemma: string]>;
   pieces: string[];
   dim: number;
 }
 
+/**
+ * Continuation pieces that carry no meaning of their own: a plural ending spelled as a piece
+ * ("candleholders" → candle ##holder ##s) adds nothing, so these get the zero vector.
+ */
+export const ZERO_PIECES: ReadonlySet<string> = new Set(['##s', '##es']);
+
+/** Words that are better read as suffixes than as words when they end a compound ("##ion", "##less"). */
+const SUFFIX_LIKE = new Set(
+  'able ably ance ant ary ate dom ence ent ers ery ess est ful hood ible ical ics ing ion ions ise ish ism ist ity ive ize less like ling ment ness ous ship sion some tion ward ware wise'.split(' '),
+);
+
 export interface VocabularySettings {
   initialPieces: number;
   continuationPieces: number;
+  /** The most frequent words that also get a "##word" continuation token (compounds); 0 for none. */
+  compoundWords: number;
   /** Frequency given to a shop word (a mid-frequency noun has a few tens). */
   shopWordFrequency: number;
 }
@@ -78,6 +92,17 @@ export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, setting
   for (const word of shopWords) if (/^[a-z]+$/.test(word) && !word.endsWith('s')) addAlias(`${word}s`, word);
   const aliasCount = aliases.length;
   for (const [form, word] of SHOP_ALIASES) addAlias(form, word);
+  const shopAliasCount = aliases.length - aliasCount;
+
+  // Compounds: "##holder" shares the row of "holder", so WordPiece's greedy longest match reads an unknown
+  // "candleholder" as candle + holder, "inkjet" as ink + jet, instead of meaningless character pieces.
+  for (const word of trained.words.slice(0, settings.compoundWords)) {
+    const form = `##${word}`;
+    if (/^[a-z]{4,}$/.test(word) && !SUFFIX_LIKE.has(word) && !taken.has(form)) {
+      taken.add(form);
+      aliases.push([form, word]);
+    }
+  }
 
   // Subword pieces from the spelling of every WordNet word (proper nouns included).
   const spellings = new Set<string>();
@@ -85,6 +110,6 @@ export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, setting
     for (const lemma of synset.lemmas) for (const part of lemma.toLowerCase().split(/[^a-z0-9]+/)) if (part.length > 0) spellings.add(part);
   }
   const pieces = selectPieces([...spellings].sort(), taken, settings);
-  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${aliases.length - aliasCount} shop aliases, ${pieces.length} pieces`);
+  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases + ${aliases.length - aliasCount - shopAliasCount} compound continuations, ${pieces.length} pieces`);
   return { functionWords, words, vectors, frequency, aliases, pieces, dim };
 }

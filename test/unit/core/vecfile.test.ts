@@ -4,7 +4,9 @@ import {
   VecFileError,
   decodeVecFile,
   encodeVecFile,
+  readWordsSection,
   vecFileMatches,
+  wordsSection,
   type VecFile,
 } from '../../../core/vecfile.ts';
 import { VectorMatrix } from '../../../core/vectors.ts';
@@ -85,7 +87,7 @@ describe('vector file', () => {
   it('rejects an unsupported version', () => {
     const bytes = encodeVecFile(sample());
     new DataView(bytes.buffer).setUint32(8, VEC_FILE_VERSION + 1, true);
-    expectError(bytes, /unsupported vector file version 2/);
+    expectError(bytes, new RegExp(`unsupported vector file version ${VEC_FILE_VERSION + 1}`));
   });
 
   it('rejects a corrupted header', () => {
@@ -133,5 +135,45 @@ describe('vector file', () => {
     expect(vecFileMatches(file, 'tacit-mini-v1', 3)).toBe(true);
     expect(vecFileMatches(file, 'other-model', 3)).toBe(false);
     expect(vecFileMatches(file, 'tacit-mini-v1', 384)).toBe(false);
+  });
+});
+
+describe('vector file sections (version 2)', () => {
+  const words = { words: ['hatchbox', 'prusa'], scales: Float32Array.of(0.01, 0.02), data: Int8Array.from({ length: 6 }, (_, i) => i - 3) };
+
+  it('writes version 1 without sections, so older readers still read it', () => {
+    const bytes = encodeVecFile(sample());
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(1);
+    expect(decodeVecFile(bytes).sections).toBeUndefined();
+  });
+
+  it('round-trips a words section and keeps sections of unknown kinds', () => {
+    const other = { kind: 'future-kind', meta: { note: 'x' }, payload: Uint8Array.of(1, 2, 3) };
+    const bytes = encodeVecFile({ ...sample(), sections: [wordsSection(words, 3), other] });
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(2);
+    const back = decodeVecFile(bytes);
+    expect(back.ids).toEqual(sample().ids);
+    const read = readWordsSection(back)!;
+    expect(read.words).toEqual(words.words);
+    expect(Array.from(read.scales)).toEqual(Array.from(words.scales));
+    expect(Array.from(read.data)).toEqual(Array.from(words.data));
+    expect(back.sections!.map((s) => s.kind)).toEqual(['words', 'future-kind']);
+    expect(back.sections![1]!.meta).toEqual({ note: 'x' });
+    expect(Array.from(back.sections![1]!.payload)).toEqual([1, 2, 3]);
+    expect(readWordsSection(decodeVecFile(encodeVecFile(sample())))).toBeUndefined();
+  });
+
+  it('rejects a file cut inside a section, and bytes after the last one', () => {
+    const bytes = encodeVecFile({ ...sample(), sections: [wordsSection(words, 3)] });
+    for (let cut = bytes.length - 1; cut > bytes.length - 40; cut--) expectError(bytes.subarray(0, cut), /truncated|not JSON|needs/);
+    const longer = new Uint8Array(bytes.length + 4);
+    longer.set(bytes);
+    expectError(longer, /section/);
+  });
+
+  it('rejects a words section whose sizes disagree with the dimension', () => {
+    expect(() => wordsSection(words, 4)).toThrow(VecFileError);
+    const bytes = encodeVecFile({ ...sample(), sections: [{ kind: 'words', meta: { words: ['a'] }, payload: new Uint8Array(5) }] });
+    expect(() => readWordsSection(decodeVecFile(bytes))).toThrow(/expected 7/);
   });
 });
