@@ -1,8 +1,14 @@
 // `tacit embed-catalog catalog.json --out catalog.vec`: validates the shop's catalogue, embeds each
 // good item's text and writes the int8 vector file the worker loads. Bad rows are reported on stderr
 // one per line and left out; they never stop the good ones.
+//
+// With a static model (the default), it first learns the shop's own words from the catalogue text
+// (core/catalog-words.ts: vectors for words the model does not know, lower weights for words nearly every
+// item has), embeds the items with them, and stores them in the file's "words" section so the worker
+// uses the same words for this shop's queries.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
 import { write } from './io.ts';
@@ -11,8 +17,12 @@ import { parseDtype, resolveModel } from './model-option.ts';
 import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
 import { quantizeRow } from '../core/vectors.ts';
-import { encodeVecFile } from '../core/vecfile.ts';
+import { learnCatalogWords } from '../core/catalog-words.ts';
+import { createStaticEmbedder, staticEmbedderFromModel } from '../core/static-embedder.ts';
+import { encodeVecFile, wordsSection } from '../core/vecfile.ts';
+import type { VecSection } from '../core/vecfile.ts';
 import { createEmbedder } from '../worker/embedder.ts';
+import type { ResolvedModel } from './model-option.ts';
 
 export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
                            [--model-id ID] [--models-dir DIR] [--batch-size N]
@@ -27,7 +37,8 @@ to stderr and keeps the good ones, embeds each item's text and writes the vector
   --model-id ID      the model id recorded in the file (default: the id, or the folder's name);
                      the worker ignores a file whose id differs from its own model's
   --models-dir DIR   where model ids are looked up
-  --batch-size N     texts per inference call (default 32)`;
+  --batch-size N     texts per inference call (default 32)
+  --no-shop-words    static models: do not learn the catalogue's own words`;
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -36,8 +47,20 @@ const OPTIONS = {
   dtype: { type: 'string' },
   'models-dir': { type: 'string' },
   'batch-size': { type: 'string' },
+  'no-shop-words': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The compact static model file of a model folder (config.json's tacit.static_model), if it has one. */
+function staticModelFile(model: ResolvedModel): string | undefined {
+  const dir = model.embedder.localModelPath ? join(model.embedder.localModelPath, model.embedder.model) : resolve(model.embedder.model);
+  try {
+    const file = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit?: { static_model?: unknown } }).tacit?.static_model;
+    return typeof file === 'string' && existsSync(join(dir, file)) ? join(dir, file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function readCatalog(path: string): unknown {
   let text: string;
@@ -78,15 +101,32 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     ...(modelsDir ? { modelsDir } : {}),
     ...(modelIdOption ? { modelId: modelIdOption } : {}),
   });
-  const embedder = await createEmbedder({ ...model.embedder, dtype });
+  const texts = items.map(itemText);
+  const staticFile = dtype === 'q8' ? staticModelFile(model) : undefined;
   let vectors: Float32Array[];
-  try {
-    vectors = await embedder.embed(items.map(itemText), { batchSize });
-  } finally {
-    await embedder.dispose();
+  let dim: number;
+  const sections: VecSection[] = [];
+  let shopWords = 0;
+  if (staticFile) {
+    const base = await createStaticEmbedder({ url: staticFile, modelId: model.modelId });
+    const extraWords = values['no-shop-words'] ? undefined : learnCatalogWords(base, texts);
+    const embedder = extraWords ? staticEmbedderFromModel(base.model, { extraWords, modelId: model.modelId }) : base;
+    vectors = await embedder.embed(texts);
+    dim = embedder.dim;
+    if (extraWords && extraWords.words.length > 0) {
+      sections.push(wordsSection({ ...extraWords, words: [...extraWords.words] }, dim));
+      shopWords = extraWords.words.length;
+    }
+  } else {
+    const embedder = await createEmbedder({ ...model.embedder, dtype });
+    try {
+      vectors = await embedder.embed(texts, { batchSize });
+    } finally {
+      await embedder.dispose();
+    }
+    dim = embedder.dim;
   }
 
-  const dim = embedder.dim;
   const scales = new Float32Array(items.length);
   const data = new Int8Array(items.length * dim);
   vectors.forEach((vector, i) => {
@@ -97,9 +137,10 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     dim,
     count: items.length,
     ids: items.map((item) => item.id),
-    contentHashes: items.map((item) => contentHash(itemText(item))),
+    contentHashes: texts.map((text) => contentHash(text)),
     scales,
     data,
+    sections,
   });
 
   // Write beside the target and rename, so a reader never sees half a file.
@@ -113,7 +154,9 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   }
   await write(
     io.stderr,
-    `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim}) → ${out}` +
+    `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim})` +
+      (staticFile ? `, ${shopWords} shop word(s)` : '') +
+      ` → ${out}` +
       (errors.length ? `; ${errors.length} row(s) rejected\n` : '\n'),
   );
   return 0;

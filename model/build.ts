@@ -48,8 +48,11 @@ export const BUILD_SETTINGS: Readonly<BuildSettings> = {
   sifA: 1e-3,
   identityWeight: 0.5,
   identityA: 1e-4,
+  properNounIdentity: 1,
   pieceWeight: 0.6,
   commonDirections: 2,
+  frequencySource: 'wordnet',
+  reference: 'glosses',
   shopWordFrequency: 20,
   seed: 20_260_101,
   initialPieces: 1_500,
@@ -77,7 +80,7 @@ export function spokenCounts(): Map<string, number> {
 }
 
 /** Trained word vectors; with TACIT_TRAIN_CACHE=DIR set they are kept there between builds (development only). */
-function trainedWords(settings: BuildSettings, log: (line: string) => void): TrainedWords {
+export function trainedWords(settings: BuildSettings, log: (line: string) => void): TrainedWords {
   const wordnet = loadWordNet();
   const spoken = spokenCounts();
   const options = {
@@ -109,11 +112,11 @@ export function buildModel(outDir: string = join(defaultModelsRoot(), BUILD_SETT
   const wordnet = loadWordNet();
   log(`wordnet: ${wordnet.synsets.length} synsets from ${wordnetDictDir()}`);
   const trained = trainedWords(settings, log);
-  const vocab = buildVocabulary(wordnet, trained, settings, log);
+  const vocab = buildVocabulary(wordnet, trained, settings, spokenCounts(), log);
   const table = buildTokenTable(vocab);
   const { dim } = vocab;
   const rows = assembleRows(vocab, settings);
-  const shares = removeCommonDirections(rows, dim, table.tokens, table.rowOfToken, referenceTexts(wordnet), settings.commonDirections);
+  const shares = removeCommonDirections(rows, dim, table.tokens, table.rowOfToken, referenceTexts(wordnet, settings.reference), settings.commonDirections);
   log(`tokens: ${table.tokens.length}; rows: ${rows.length / dim}; removed ${shares.length} shared directions (${shares.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')} of reference-text energy)`);
   const bytes = packageModel(table, rows, dim, vocab.pieces.length, outDir, settings);
   log(`wrote ${outDir}: ${bytes} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s`);

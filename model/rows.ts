@@ -16,6 +16,7 @@
 // row; pooling is linear, so then every text vector is orthogonal to them too.
 
 import { WordPieceTokenizer } from '../core/wordpiece.ts';
+import { brownSentences } from './brown.ts';
 import { pieceVector } from './pieces.ts';
 import { fnv1a, gaussian, mulberry32 } from './random.ts';
 import { symmetricEigen } from './svd.ts';
@@ -30,9 +31,15 @@ export interface RowSettings {
   identityWeight: number;
   /** a' of the identity's IDF-like weight a'/(a' + p(w)). */
   identityA: number;
+  /** Identity weight of names (Paris, Obama-like proper nouns) relative to other words: a name is mostly itself. */
+  properNounIdentity: number;
   pieceWeight: number;
   /** How many shared principal directions of reference texts to remove. */
   commonDirections: number;
+  /** Word probabilities p(w) for SIF and identity weights: WordNet's own counts, or spoken English (SUBTLEX-US). */
+  frequencySource: 'wordnet' | 'spoken';
+  /** Reference texts whose shared directions are removed: WordNet's product glosses, Brown corpus sentences, or both. */
+  reference: 'glosses' | 'brown' | 'both';
 }
 
 /** A fixed pseudo-random unit vector for a word (seeded by its text, so the build is reproducible). */
@@ -50,12 +57,13 @@ export function assembleRows(vocab: Vocabulary, settings: RowSettings): Float64A
   const { dim, words, pieces } = vocab;
   const rows = 1 + words.length + pieces.length;
   const out = new Float64Array(rows * dim);
-  const meaning = weightWordVectors({ words, vectors: vocab.vectors, frequency: vocab.frequency, dim, partsOfSpeech: new Map() }, settings.sifA);
+  const frequency = settings.frequencySource === 'spoken' ? vocab.spoken : vocab.frequency;
+  const meaning = weightWordVectors({ words, vectors: vocab.vectors, frequency, dim, partsOfSpeech: new Map() }, settings.sifA);
   let total = 0;
-  for (const f of vocab.frequency) total += f + 1;
+  for (const f of frequency) total += f + 1;
   words.forEach((word, i) => {
-    const p = (vocab.frequency[i]! + 1) / total;
-    const weight = settings.identityWeight * (settings.identityA / (settings.identityA + p));
+    const p = (frequency[i]! + 1) / total;
+    const weight = settings.identityWeight * (settings.identityA / (settings.identityA + p)) * (vocab.proper[i] ? settings.properNounIdentity : 1);
     const identity = identityVector(word, dim);
     for (let k = 0; k < dim; k++) out[(1 + i) * dim + k] = meaning[i * dim + k]! + weight * identity[k]!;
   });
@@ -65,12 +73,14 @@ export function assembleRows(vocab: Vocabulary, settings: RowSettings): Float64A
   return out;
 }
 
-/** Product-like reference texts: lemmas and definition of WordNet's noun synsets about things. */
-export function referenceTexts(wordnet: WordNet): string[] {
+/** Reference texts: product-like WordNet glosses (lemmas and definition of synsets about things) and/or Brown sentences. */
+export function referenceTexts(wordnet: WordNet, source: RowSettings['reference']): string[] {
   const THING_FILES = new Set([5, 6, 13, 20, 27]); // animal, artifact, food, plant, substance
-  return wordnet.synsets
+  const glosses = wordnet.synsets
     .filter((s) => s.pos === 'n' && THING_FILES.has(s.lexFile))
     .map((s) => `${s.lemmas.map((l) => l.replace(/_/g, ' ')).join(', ')}. ${s.definition}`);
+  if (source === 'glosses') return glosses;
+  return source === 'brown' ? brownSentences() : [...glosses, ...brownSentences()];
 }
 
 /**

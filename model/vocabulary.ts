@@ -17,6 +17,10 @@ export interface Vocabulary {
   vectors: Float32Array;
   /** Frequency of each word (WordNet's, see train.ts; a typical value for shop words). */
   frequency: number[];
+  /** How often spoken English uses each word with its inflections and aliases (SUBTLEX-US counts). */
+  spoken: number[];
+  /** Whether each word is a name (WordNet writes it only capitalized: Paris, Greek, Christmas). */
+  proper: boolean[];
   /** Inflected forms, shop aliases and "##word" continuations, each sharing its word's row. */
   aliases: Array<[form: string, lemma: string]>;
   pieces: string[];
@@ -43,7 +47,7 @@ export interface VocabularySettings {
   shopWordFrequency: number;
 }
 
-export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, settings: VocabularySettings, log: (line: string) => void): Vocabulary {
+export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, settings: VocabularySettings, spokenCounts: ReadonlyMap<string, number>, log: (line: string) => void): Vocabulary {
   const { dim } = trained;
   const functionWords = [...FUNCTION_WORDS].sort();
   const index = new Map(trained.words.map((w, i) => [w, i]));
@@ -110,6 +114,12 @@ export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, setting
     for (const lemma of synset.lemmas) for (const part of lemma.toLowerCase().split(/[^a-z0-9]+/)) if (part.length > 0) spellings.add(part);
   }
   const pieces = selectPieces([...spellings].sort(), taken, settings);
+  const wordIndex = new Map(words.map((w, i) => [w, i]));
+  const spoken = words.map((w) => spokenCounts.get(w) ?? 0);
+  const lowercaseLemmas = new Set<string>();
+  for (const synset of wordnet.synsets) for (const lemma of synset.lemmas) if (lemma === lemma.toLowerCase()) lowercaseLemmas.add(lemma);
+  const proper = words.map((w, i) => i < trained.words.length && !lowercaseLemmas.has(w));
+  for (const [form, lemma] of aliases) if (!form.startsWith('##')) spoken[wordIndex.get(lemma)!]! += spokenCounts.get(form) ?? 0;
   log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases + ${aliases.length - aliasCount - shopAliasCount} compound continuations, ${pieces.length} pieces`);
-  return { functionWords, words, vectors, frequency, aliases, pieces, dim };
+  return { functionWords, words, vectors, frequency, spoken, proper, aliases, pieces, dim };
 }
