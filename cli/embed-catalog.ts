@@ -114,7 +114,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     vectors = await embedder.embed(texts);
     dim = embedder.dim;
     if (extraWords && extraWords.words.length > 0) {
-      sections.push(wordsSection({ ...extraWords, words: [...extraWords.words] }, dim));
+      sections.push(wordsSection(extraWords, dim));
       shopWords = extraWords.words.length;
     }
   } else {

@@ -10,12 +10,15 @@
 //   4. An unknown word seen in at least `minCount` texts gets A c(w) (its meaning, from the company it
 //      keeps) plus its own identity direction (so it still matches itself first), scaled like a rare
 //      word's row. "hatchbox" in "Hatchbox PLA 3D printer filament" lands near filament and printer.
+//   6. The direction all the shop's texts share (the mean of their vectors, with the words above) is
+//      returned as `center`; the static embedder projects it out of every text, so no item is near everything.
 //   5. Words that say nothing in this shop lose weight: a known word found in a share p > `commonShare`
 //      of the texts gets its row scaled by log(1/p) / log(1/commonShare) (an IDF ratio), so "office" in
 //      an office-supplies shop, where nearly every item has it, no longer makes every item alike.
 //
 // Deterministic: words in first-seen order, fixed arithmetic order, identity seeded by the word.
 
+import { staticEmbedderFromModel } from './static-embedder.ts';
 import type { StaticEmbedder } from './static-embedder.ts';
 import type { ExtraWords } from './static-embedder.ts';
 import { mulberry32 } from './random.ts';
@@ -36,6 +39,8 @@ export interface CatalogWordOptions {
   maxWords?: number;
   /** Known words in more than this share of the texts are down-weighted (step 5). Default 0.05. */
   commonShare?: number;
+  /** Also return the direction the texts share (step 6). Default true. */
+  center?: boolean;
 }
 
 const WORD = /^[a-z][a-z0-9]*$|^[0-9]*[a-z][a-z0-9]*$/;
@@ -170,7 +175,18 @@ export function learnCatalogWords(embedder: StaticEmbedder, texts: readonly stri
     outScales[i] = scale;
     for (let k = 0; k < dim; k++) data[i * dim + k] = Math.max(-127, Math.min(127, Math.round(vector[k]! / scale)));
   });
-  return { words, scales: outScales, data };
+  const learned: ExtraWords = { words, scales: outScales, data };
+  if (options.center === false || texts.length < 2) return learned;
+  return { ...learned, center: sharedDirection(staticEmbedderFromModel(embedder.model, { extraWords: learned }), texts) };
+}
+
+/** The normalized mean of the texts' unit vectors. */
+function sharedDirection(embedder: StaticEmbedder, texts: readonly string[]): Float32Array {
+  const dim = embedder.dim;
+  const mean = new Float64Array(dim);
+  for (const vector of embedder.embedSync(texts)) for (let k = 0; k < dim; k++) mean[k] += vector[k]!;
+  const norm = Math.hypot(...mean) || 1;
+  return Float32Array.from(mean, (x) => x / norm);
 }
 
 /** A fixed pseudo-random unit direction seeded by the word (FNV-1a → mulberry32 → Box–Muller). */

@@ -19,6 +19,11 @@ export interface ExtraWords {
   scales: Float32Array;
   /** Row-major words.length × dim int8 values. */
   data: Int8Array;
+  /**
+   * The direction the shop's texts share (the normalized mean of its item vectors): projected out of every
+   * text vector before normalization, so items and queries are compared on what sets them apart.
+   */
+  center?: Float32Array;
 }
 
 export interface StaticEmbedderOptions {
@@ -46,6 +51,8 @@ export interface StaticEmbedder {
   backend: 'cpu';
   threads: 1;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** The same, synchronously (a static model needs no I/O once loaded). */
+  embedSync(texts: readonly string[]): Float32Array[];
   isLost(): boolean;
   dispose(): Promise<void>;
   /** Token ids of a text (the extra words get ids from `vocabSize` on). */
@@ -96,6 +103,8 @@ export function staticEmbedderFromModel(model: StaticModel, options: Pick<Static
     });
   }
   const hook = extraIds.size > 0 ? (word: string) => extraIds.get(word) : undefined;
+  const center = extra?.center;
+  if (center && center.length !== dim) throw new StaticEmbedderError(`static embedder: extraWords.center has ${center.length} values, expected ${dim}`);
 
   /** Adds the float32 values of token `id` to `sum` (float64), as ONNX Cast+Mul then mean pooling do. */
   const addToken = (id: number, sum: Float64Array) => {
@@ -123,6 +132,11 @@ export function staticEmbedderFromModel(model: StaticModel, options: Pick<Static
     for (const id of ids) addToken(id, sum);
     const out = new Float32Array(dim);
     for (let k = 0; k < dim; k++) out[k] = sum[k]! / ids.length;
+    if (center) {
+      let along = 0;
+      for (let k = 0; k < dim; k++) along += out[k]! * center[k]!;
+      for (let k = 0; k < dim; k++) out[k] = out[k]! - along * center[k]!;
+    }
     let squares = 0;
     for (let k = 0; k < dim; k++) squares = Math.fround(squares + out[k]! ** 2);
     const norm = Math.fround(squares ** 0.5);
@@ -142,6 +156,7 @@ export function staticEmbedderFromModel(model: StaticModel, options: Pick<Static
     threads: 1,
     model,
     tokenize: (text) => tokenizer.encode(text, hook),
+    embedSync: (texts) => texts.map(embedOne),
     async embed(texts) {
       if (disposed) throw new StaticEmbedderError(`static embedder: model '${modelId}' was disposed`);
       if (!Array.isArray(texts)) throw new StaticEmbedderError('static embedder: embed() takes an array of strings');

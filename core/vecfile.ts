@@ -256,12 +256,14 @@ function decodeSections(bytes: Uint8Array, view: DataView, rowsEnd: number): Vec
 
 /** A shop's own word vectors (core/catalog-words.ts), as int8 rows with one scale each. */
 export interface VecWords {
-  words: string[];
+  words: readonly string[];
   scales: Float32Array;
   data: Int8Array;
+  /** The direction the shop's texts share, projected out of every text vector (unit length, `dim` values). */
+  center?: Float32Array;
 }
 
-/** The "words" section: meta { words }, payload float32 scales[n] then int8 data[n × dim]. */
+/** The "words" section: meta { words, center? }, payload float32 scales[n] then int8 data[n × dim]. */
 export function wordsSection(words: VecWords, dim: number): VecSection {
   const n = words.words.length;
   if (words.scales.length !== n || words.data.length !== n * dim) {
@@ -271,7 +273,8 @@ export function wordsSection(words: VecWords, dim: number): VecSection {
   const view = new DataView(payload.buffer);
   words.scales.forEach((scale, i) => view.setFloat32(i * 4, scale, true));
   payload.set(new Uint8Array(words.data.buffer, words.data.byteOffset, words.data.length), n * 4);
-  return { kind: 'words', meta: { words: words.words }, payload };
+  if (words.center && words.center.length !== dim) throw new VecFileError(`vector file: words section center has ${words.center.length} values, expected ${dim}`);
+  return { kind: 'words', meta: { words: words.words, ...(words.center ? { center: Array.from(words.center) } : {}) }, payload };
 }
 
 /** The file's words section, if it has one; throws VecFileError when it is malformed. */
@@ -288,7 +291,12 @@ export function readWordsSection(file: Pick<VecFile, 'dim' | 'sections'>): VecWo
   const scales = Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
   if (scales.some((s) => !Number.isFinite(s) || s < 0)) throw new VecFileError('vector file: a word scale is not a non-negative number');
   const data = new Int8Array(section.payload.buffer, section.payload.byteOffset + n * 4, n * file.dim);
-  return { words: words as string[], scales, data };
+  const center = section.meta.center;
+  if (center === undefined) return { words: words as string[], scales, data };
+  if (!Array.isArray(center) || center.length !== file.dim || center.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+    throw new VecFileError(`vector file: the words section's center must be ${file.dim} numbers`);
+  }
+  return { words: words as string[], scales, data, center: Float32Array.from(center as number[]) };
 }
 
 /** True when the file was embedded by this model at this dimension (else re-embed). */

@@ -34,6 +34,8 @@ export interface RowSettings {
   /** Identity weight of names (Paris, Obama-like proper nouns) relative to other words: a name is mostly itself. */
   properNounIdentity: number;
   pieceWeight: number;
+  /** Pieces with digits weigh this share of pieceWeight (shared sizes and years should not make titles alike). */
+  digitShare: number;
   /** How many shared principal directions of reference texts to remove. */
   commonDirections: number;
   /** Word probabilities p(w) for SIF and identity weights: WordNet's own counts, or spoken English (SUBTLEX-US). */
@@ -68,7 +70,7 @@ export function assembleRows(vocab: Vocabulary, settings: RowSettings): Float64A
     for (let k = 0; k < dim; k++) out[(1 + i) * dim + k] = meaning[i * dim + k]! + weight * identity[k]!;
   });
   pieces.forEach((piece, i) => {
-    if (!ZERO_PIECES.has(piece)) out.set(pieceVector(piece, dim, settings.pieceWeight), (1 + words.length + i) * dim);
+    if (!ZERO_PIECES.has(piece)) out.set(pieceVector(piece, dim, settings.pieceWeight, settings.digitShare), (1 + words.length + i) * dim);
   });
   return out;
 }

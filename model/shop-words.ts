@@ -31,7 +31,7 @@ export const SHOP_ALIASES: ReadonlyArray<readonly [form: string, word: string]> 
   ['personalised', 'personalized'], ['customised', 'customized'], ['polkadot', 'polka-dot'], ['stripey', 'striped'],
   ['licence', 'license'], ['defence', 'defense'], ['cosy', 'cozy'], ['artefact', 'artifact'], ['sulphur', 'sulfur'],
   // shop shorthand
-  ['tshirt', 'shirt'], ['tshirts', 'shirt'], ['tee', 'shirt'], ['tees', 'shirt'], ['xmas', 'christmas'], ['hd', 'high-definition'],
+  ['tshirt', 'shirt'], ['tshirts', 'shirt'], ['tee', 'shirt'], ['tees', 'shirt'],
 ];
 
 export const SHOP_WORDS: ReadonlyArray<readonly [word: string, gloss: string]> = [
@@ -81,13 +81,19 @@ export const SHOP_WORDS: ReadonlyArray<readonly [word: string, gloss: string]> =
   ['decaf', 'coffee caffeine'], ['oatmilk', 'milk oat drink'], ['agave', 'syrup sweetener plant'], ['stevia', 'sweetener sugar plant'],
   ['jalapeno', 'pepper chili hot'], ['chipotle', 'pepper chili smoked'], ['edamame', 'soybean bean green'],
   ['prosciutto', 'ham italian cured'], ['chorizo', 'sausage spicy pork'], ['pepperoni', 'sausage spicy pizza'], ['mozzarella', 'cheese italian'],
-  ['parmesan', 'cheese italian hard'], ['cheddar', 'cheese hard'], ['brie', 'cheese french soft'], ['feta', 'cheese greek'],
+  ['cheddar', 'cheese hard'], ['brie', 'cheese french soft'], ['feta', 'cheese greek'],
   ['ricotta', 'cheese italian soft'], ['mascarpone', 'cheese italian cream'], ['halloumi', 'cheese grill'],
-  ['greek', 'greece nation language'], ['italian', 'italy nation language'], ['french', 'france nation language'],
-  ['mexican', 'mexico nation'], ['japanese', 'japan nation language'], ['chinese', 'china nation language'], ['indian', 'india nation'],
-  ['thai', 'thailand nation'], ['spanish', 'spain nation language'], ['english', 'england nation language'], ['british', 'britain nation'],
-  ['american', 'america nation'], ['german', 'germany nation language'], ['swiss', 'switzerland nation'], ['belgian', 'belgium nation'],
-  ['irish', 'ireland nation'], ['scottish', 'scotland nation'], ['dutch', 'netherlands nation'], ['swedish', 'sweden nation'],
+  // origins and occasions, by what shops sell of them (names of places and people are not in the vocabulary)
+  ['greek', 'feta olive yogurt honey'], ['italian', 'pasta pizza espresso olive'], ['french', 'wine cheese baguette perfume'],
+  ['mexican', 'tortilla salsa chili bean'], ['japanese', 'sushi rice tea noodle'], ['chinese', 'rice noodle tea porcelain'],
+  ['indian', 'curry spice tea rice'], ['thai', 'curry rice noodle coconut'], ['spanish', 'paella olive ham wine'],
+  ['english', 'tea biscuit breakfast'], ['british', 'tea biscuit breakfast'], ['american', 'burger baseball denim'],
+  ['german', 'beer sausage bread'], ['swiss', 'cheese chocolate watch'], ['belgian', 'chocolate waffle beer'],
+  ['irish', 'whiskey wool stew'], ['scottish', 'whisky tartan wool'], ['dutch', 'cheese tulip bicycle'],
+  ['swedish', 'furniture design herring'], ['scandinavian', 'furniture design wool'], ['moroccan', 'spice lantern rug'],
+  ['christmas', 'holiday gift decoration tree'], ['xmas', 'holiday gift decoration tree'], ['easter', 'holiday egg chocolate spring'],
+  ['halloween', 'holiday costume pumpkin candy'], ['valentine', 'love gift card heart'], ['valentines', 'love gift card heart'],
+  ['victorian', 'antique vintage ornate'], ['edwardian', 'antique vintage'], ['parmesan', 'cheese italian hard'],
   // beauty and health
   ['moisturizer', 'cream lotion skin'], ['moisturizing', 'cream lotion skin'], ['serum', 'lotion skin face'], ['spf', 'sunscreen sun protection'],
   ['sunscreen', 'lotion sun protection'], ['skincare', 'skin care cosmetic'], ['haircare', 'hair care shampoo'], ['eyeliner', 'cosmetic eye pencil'],

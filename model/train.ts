@@ -28,7 +28,7 @@ export interface TrainOptions {
    * Proper-noun lemmas ("Christmas", "Greek", "Parmesan") whose lowercase form passes this test join the
    * vocabulary too (default: none). Without it only lowercase lemmas are candidates.
    */
-  includeProperNoun?: (lowercase: string) => boolean;
+  includeProperNoun?: (lowercase: string, synset: Synset) => boolean;
 }
 
 export interface TrainedWords {
@@ -128,7 +128,8 @@ export function train(wordnet: WordNet, options: TrainOptions, log: (line: strin
   for (const synset of synsets) {
     for (const lemma of synset.lemmas) {
       const lower = lemma.toLowerCase();
-      if (lemma !== lower && !options.includeProperNoun?.(lower)) continue;
+      // A name joins only when it is not also an inflected common word ("Banks", "Fields", "Laws").
+      if (lemma !== lower && (!options.includeProperNoun?.(lower, synset) || baseForm(lower, (l, pos) => l !== lower && isLemma(l, pos)) !== lower)) continue;
       if (!isVocabularyWord(lower) || FUNCTION_WORDS.has(lower)) continue;
       if (!score.has(lower)) score.set(lower, frequency.get(lower) ?? 0);
       if (synset.pos === 'n' && PRODUCT_LEX_FILES.has(synset.lexFile)) score.set(lower, (frequency.get(lower) ?? 0) + PRODUCT_WORD_BONUS);

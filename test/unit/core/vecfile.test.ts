@@ -161,6 +161,9 @@ describe('vector file sections (version 2)', () => {
     expect(back.sections![1]!.meta).toEqual({ note: 'x' });
     expect(Array.from(back.sections![1]!.payload)).toEqual([1, 2, 3]);
     expect(readWordsSection(decodeVecFile(encodeVecFile(sample())))).toBeUndefined();
+    const centered = decodeVecFile(encodeVecFile({ ...sample(), sections: [wordsSection({ ...words, center: Float32Array.of(0.6, 0, 0.8) }, 3)] }));
+    expect(Array.from(readWordsSection(centered)!.center!)).toEqual(Array.from(Float32Array.of(0.6, 0, 0.8)));
+    expect(() => wordsSection({ ...words, center: Float32Array.of(1) }, 3)).toThrow(/center/);
   });
 
   it('rejects a file cut inside a section, and bytes after the last one', () => {
