@@ -113,7 +113,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     const embedder = extraWords ? staticEmbedderFromModel(base.model, { extraWords, modelId: model.modelId }) : base;
     vectors = await embedder.embed(texts);
     dim = embedder.dim;
-    if (extraWords && extraWords.words.length > 0) {
+    if (extraWords && (extraWords.words.length > 0 || extraWords.center)) {
       sections.push(wordsSection(extraWords, dim));
       shopWords = extraWords.words.length;
     }

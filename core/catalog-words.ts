@@ -118,7 +118,7 @@ export function learnCatalogWords(embedder: StaticEmbedder, texts: readonly stri
     fitted++;
   }
   const chosen = [...unknown].filter(([, e]) => e.count >= minCount).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, options.maxWords ?? 5_000);
-  if (fitted < 2) return { words: [], scales: new Float32Array(0), data: new Int8Array(0) };
+  if (fitted < 2) return { words: [], scales: new Float32Array(0), data: new Int8Array(0) }; // too little text to learn from
   const lambda = (options.ridge ?? 0.1) * (contextNorms / fitted);
   for (let a = 0; a < dim; a++) cc[a * dim + a] += lambda;
   const inverse = invertSymmetric(cc, dim);

@@ -135,7 +135,7 @@ export function buildModel(outDir: string = fileURLToPath(new URL(`./weights/${B
   const { dim } = vocab;
   const rows = assembleRows(vocab, settings);
   const shares = removeCommonDirections(rows, dim, table.tokens, table.rowOfToken, referenceTexts(wordnet, settings.reference), settings.commonDirections);
-  log(`tokens: ${table.tokens.length}; rows: ${rows.length / dim}; removed ${shares.length} shared directions (${shares.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')} of reference-text energy)`);
+  log(`tokens: ${table.tokens.length}; rows: ${rows.length / dim}` + (shares.length ? `; removed ${shares.length} shared directions (${shares.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')} of reference-text energy)` : ''));
   const bytes = packageModel(table, rows, dim, vocab.pieces.length, outDir, settings);
   log(`wrote ${outDir}: ${bytes} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return bytes;
