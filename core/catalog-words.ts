@@ -1,8 +1,8 @@
 // Vectors for the words of a shop's catalogue that the model does not know (brands, new product words),
 // learned from the catalogue's own text: à-la-carte induction (Khodak et al. 2018).
 //
-//   1. Every text is tokenized; a word the model knows is one vocabulary token, an unknown word is one
-//      that WordPiece has to spell from pieces.
+//   1. Every text is split into words; a word the model knows is one vocabulary token (a word or an
+//      inflection), any other word is unknown.
 //   2. The context of an occurrence is the sum of the rows of the other known words of the same text;
 //      a word's context vector c(w) is the mean over its occurrences.
 //   3. A linear map A (dim × dim) is fitted on the known words that occur often enough, by ridge
@@ -10,13 +10,16 @@
 //   4. An unknown word seen in at least `minCount` texts gets A c(w) (its meaning, from the company it
 //      keeps) plus its own identity direction (so it still matches itself first), scaled like a rare
 //      word's row. "hatchbox" in "Hatchbox PLA 3D printer filament" lands near filament and printer.
-//   6. The direction all the shop's texts share (the mean of their vectors, with the words above) is
-//      returned as `center`; the static embedder projects it out of every text, so no item is near everything.
 //   5. Words that say nothing in this shop lose weight: a known word found in a share p > `commonShare`
 //      of the texts gets its row scaled by log(1/p) / log(1/commonShare) (an IDF ratio), so "office" in
 //      an office-supplies shop, where nearly every item has it, no longer makes every item alike.
+//   6. The direction all the shop's texts share (the mean of their vectors, with the words above) is
+//      returned as `center`; the static embedder projects it out of every text, so no item is near everything.
 //
-// Deterministic: words in first-seen order, fixed arithmetic order, identity seeded by the word.
+// "Unknown" means not a whole-word token: a brand the model would read as a compound of known words
+// ("hatchbox" → hatch·##box) is learned too, so the shop's meaning replaces the accidental one.
+//
+// Deterministic: words ordered by count, then alphabetically; fixed arithmetic order; identity seeded by the word.
 
 import { staticEmbedderFromModel } from './static-embedder.ts';
 import type { StaticEmbedder } from './static-embedder.ts';
