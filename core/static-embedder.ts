@@ -8,6 +8,7 @@
 // squares into a float32 accumulator and takes `** 0.5`, and each value is divided by it in float32.
 // A text with no non-zero token gives the zero vector (the transformers.js path turns its 0/0 into zeros too).
 
+import type { Embedder } from './embedder.ts';
 import { decodeStaticModel } from './static-model.ts';
 import type { StaticModel } from './static-model.ts';
 import { WordPieceTokenizer } from './wordpiece.ts';
@@ -41,14 +42,12 @@ export interface StaticEmbedderOptions {
   fetch?: typeof fetch;
 }
 
-/** Structurally the `Embedder` of worker/embedder.ts, so the engine can use either. */
-export interface StaticEmbedder {
-  modelId: string;
+/** An `Embedder` (core/embedder.ts) that needs no runtime, so the engine can use it in place of transformers.js. */
+export interface StaticEmbedder extends Embedder {
   dtype: 'q8';
   pooling: 'mean';
-  dim: number;
   /** Plain JavaScript on the CPU: no ONNX Runtime, no WebAssembly, no GPU. */
-  backend: 'cpu';
+  backend: 'js';
   threads: 1;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** The same, synchronously (a static model needs no I/O once loaded). */
@@ -152,7 +151,7 @@ export function staticEmbedderFromModel(model: StaticModel, options: Pick<Static
     dtype: 'q8',
     pooling: 'mean',
     dim,
-    backend: 'cpu',
+    backend: 'js',
     threads: 1,
     model,
     tokenize: (text) => tokenizer.encode(text, hook),

@@ -11,8 +11,8 @@ import { createStaticEmbedder, staticEmbedderFromModel } from '../../core/static
 import type { StaticEmbedder } from '../../core/static-embedder.ts';
 import { StaticModelError, decodeStaticModel } from '../../core/static-model.ts';
 import { DEFAULT_MODEL_ID, defaultModelDir, defaultModelsRoot } from '../../model/default.ts';
+import type { Embedder } from '../../core/embedder.ts';
 import { createEmbedder } from '../../worker/embedder.ts';
-import type { Embedder } from '../../worker/embedder.ts';
 
 const dir = defaultModelDir();
 const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit: { static_model: string } };
@@ -69,12 +69,13 @@ beforeAll(async () => {
 }, 120_000);
 
 describe(`static embedder for ${DEFAULT_MODEL_ID}`, () => {
-  it('implements the Embedder interface of worker/embedder.ts', () => {
+  it('implements the Embedder interface of core/embedder.ts', () => {
     const asEmbedder: Embedder = staticEmbedder; // compile-time check
     expect(asEmbedder.dim).toBe(onnxEmbedder.dim);
     expect(staticEmbedder.modelId).toBe(DEFAULT_MODEL_ID);
     expect(staticEmbedder.pooling).toBe('mean');
     expect(staticEmbedder.isLost()).toBe(false);
+    expect(staticEmbedder.backend).toBe('js');
   });
 
   it("tokenizes 10,000 texts exactly like transformers.js' tokenizer", async () => {
