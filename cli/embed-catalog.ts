@@ -1,8 +1,14 @@
 // `tacit embed-catalog catalog.json --out catalog.vec`: validates the shop's catalogue, embeds each
 // good item's text and writes the int8 vector file the worker loads. Bad rows are reported on stderr
 // one per line and left out; they never stop the good ones.
+//
+// With a static model (the default), it first learns the shop's own words from the catalogue text
+// (core/catalog-words.ts: vectors for words the model does not know, lower weights for words nearly every
+// item has), embeds the items with them, and stores them in the file's "words" section so the worker
+// uses the same words for this shop's queries.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
 import { write } from './io.ts';
@@ -11,11 +17,14 @@ import { parseDtype, resolveModel } from './model-option.ts';
 import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
 import { quantizeRow } from '../core/vectors.ts';
-import { encodeVecFile } from '../core/vecfile.ts';
+import { learnCatalogWords } from '../core/catalog-words.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
+import { createStaticEmbedder, staticEmbedderFromModel } from '../core/static-embedder.ts';
+import { encodeVecFile, wordsSection, type VecSection } from '../core/vecfile.ts';
 import { NEIGHBOUR_OPTIONS, NEIGHBOUR_USAGE, neighbourOptions, orderLines, readLogLines } from './event-log.ts';
 import { createEmbedder } from '../worker/embedder.ts';
+import type { ResolvedModel } from './model-option.ts';
 
 export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
                            [--model-id ID] [--models-dir DIR] [--batch-size N]
@@ -31,6 +40,7 @@ to stderr and keeps the good ones, embeds each item's text and writes the vector
                      the worker ignores a file whose id differs from its own model's
   --models-dir DIR   where model ids are looked up
   --batch-size N     texts per inference call (default 32)
+  --no-shop-words    static models: do not learn the catalogue's own words
 ${NEIGHBOUR_USAGE}`;
 
 const OPTIONS = {
@@ -40,9 +50,21 @@ const OPTIONS = {
   dtype: { type: 'string' },
   'models-dir': { type: 'string' },
   'batch-size': { type: 'string' },
+  'no-shop-words': { type: 'boolean' },
   ...NEIGHBOUR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The compact static model file of a model folder (config.json's tacit.static_model), if it has one. */
+function staticModelFile(model: ResolvedModel): string | undefined {
+  const dir = model.embedder.localModelPath ? join(model.embedder.localModelPath, model.embedder.model) : resolve(model.embedder.model);
+  try {
+    const file = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit?: { static_model?: unknown } }).tacit?.static_model;
+    return typeof file === 'string' && existsSync(join(dir, file)) ? join(dir, file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function readCatalog(path: string): unknown {
   let text: string;
@@ -88,25 +110,41 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     ...(modelsDir ? { modelsDir } : {}),
     ...(modelIdOption ? { modelId: modelIdOption } : {}),
   });
-  const embedder = await createEmbedder({ ...model.embedder, dtype });
+  const texts = items.map(itemText);
+  const staticFile = dtype === 'q8' ? staticModelFile(model) : undefined;
   let vectors: Float32Array[];
-  try {
-    vectors = await embedder.embed(items.map(itemText), { batchSize });
-  } finally {
-    await embedder.dispose();
+  let dim: number;
+  const sections: VecSection[] = [];
+  let shopWords = 0;
+  if (staticFile) {
+    const base = await createStaticEmbedder({ url: staticFile, modelId: model.modelId });
+    const extraWords = values['no-shop-words'] ? undefined : learnCatalogWords(base, texts);
+    const embedder = extraWords ? staticEmbedderFromModel(base.model, { extraWords, modelId: model.modelId }) : base;
+    vectors = await embedder.embed(texts);
+    dim = embedder.dim;
+    if (extraWords && (extraWords.words.length > 0 || extraWords.center)) {
+      sections.push(wordsSection(extraWords, dim));
+      shopWords = extraWords.words.length;
+    }
+  } else {
+    const embedder = await createEmbedder({ ...model.embedder, dtype });
+    try {
+      vectors = await embedder.embed(texts, { batchSize });
+    } finally {
+      await embedder.dispose();
+    }
+    dim = embedder.dim;
   }
 
-  const dim = embedder.dim;
   const scales = new Float32Array(items.length);
   const data = new Int8Array(items.length * dim);
   vectors.forEach((vector, i) => {
     scales[i] = quantizeRow(vector, data.subarray(i * dim, (i + 1) * dim)).scale;
   });
-  const sections: Record<string, Uint8Array> = {};
   if (orders) {
     // The file is public: only pairs from ≥ k customers, each customer capped (core/co-occurrence.ts).
     const lists = deriveNeighbours(orders, items.map((item) => item.id), coOccurrence);
-    sections[NEIGHBOURS_SECTION] = encodeNeighbours(lists);
+    sections.push({ kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(lists) });
     const { customers, pairs, threshold, epsilon } = lists.meta;
     await write(
       io.stderr,
@@ -115,14 +153,14 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     );
   }
   const bytes = encodeVecFile({
-    sections,
     modelId: model.modelId,
     dim,
     count: items.length,
     ids: items.map((item) => item.id),
-    contentHashes: items.map((item) => contentHash(itemText(item))),
+    contentHashes: texts.map((text) => contentHash(text)),
     scales,
     data,
+    sections,
   });
 
   // Write beside the target and rename, so a reader never sees half a file.
@@ -136,7 +174,9 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   }
   await write(
     io.stderr,
-    `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim}) → ${out}` +
+    `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim})` +
+      (staticFile ? `, ${shopWords} shop word(s)` : '') +
+      ` → ${out}` +
       (errors.length ? `; ${errors.length} row(s) rejected\n` : '\n'),
   );
   return 0;

@@ -10,7 +10,7 @@ import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { contentHash } from '../core/hash.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
 import type { StoredEvent } from '../core/types.ts';
-import { decodeVecFile, encodeVecFile, type VecFile } from '../core/vecfile.ts';
+import { decodeVecFile, encodeVecFile, type VecFile, type VecSection } from '../core/vecfile.ts';
 import { quantizeRow } from '../core/vectors.ts';
 import { createEmbedder, type EmbedderOptions } from '../worker/embedder.ts';
 import { Engine } from '../worker/engine.ts';
@@ -116,7 +116,7 @@ function readBytes(path: string): Uint8Array {
 }
 
 /** The vector file the engine gets: the shop's, or the catalogue embedded here; with the neighbours of --orders. */
-async function vectorFileFor(catalog: unknown, vectorsPath: string | undefined, sections: Record<string, Uint8Array>, model: EmbedderOptions, modelId: string) {
+async function vectorFileFor(catalog: unknown, vectorsPath: string | undefined, sections: VecSection[], model: EmbedderOptions, modelId: string) {
   if (vectorsPath) {
     let file: VecFile;
     try {
@@ -124,9 +124,11 @@ async function vectorFileFor(catalog: unknown, vectorsPath: string | undefined, 
     } catch (error) {
       throw new CliError(`replay: ${vectorsPath}: ${(error as Error).message}`);
     }
-    return Object.keys(sections).length ? encodeVecFile({ ...file, sections: { ...file.sections, ...sections } }) : readBytes(vectorsPath);
+    if (sections.length === 0) return readBytes(vectorsPath);
+    const replaced = new Set(sections.map((section) => section.kind));
+    return encodeVecFile({ ...file, sections: [...(file.sections ?? []).filter((section) => !replaced.has(section.kind)), ...sections] });
   }
-  if (Object.keys(sections).length === 0) return null; // the engine embeds the catalogue itself
+  if (sections.length === 0) return null; // the engine embeds the catalogue itself
   const { items } = validateCatalog(catalog);
   const embedder = await createEmbedder(model);
   try {
@@ -164,11 +166,11 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   }
   const users = eventsByUser(await readLogLines('replay', eventsPath, io));
   const ordersPath = optionalString(values.orders);
-  const sections: Record<string, Uint8Array> = {};
+  const sections: VecSection[] = [];
   if (ordersPath) {
     const ids = validateCatalog(catalog).items.map((item) => item.id);
     const lines = orderLines(await readLogLines('replay', ordersPath, io));
-    sections[NEIGHBOURS_SECTION] = encodeNeighbours(deriveNeighbours(lines, ids, coOccurrence));
+    sections.push({ kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(deriveNeighbours(lines, ids, coOccurrence)) });
   }
   const modelsDir = optionalString(values['models-dir']);
   const resolved = await resolveModel(optionalString(values.model), modelsDir ? { modelsDir } : {});

@@ -106,7 +106,7 @@ export function decodeNeighbours(bytes: Uint8Array, count: number): { rows: Int3
  * throws NeighboursError (the caller ranks without the behaviour channel).
  */
 export function neighbourIndexFromFile(file: Pick<VecFile, 'ids' | 'count' | 'sections'>, items: readonly Pick<CatalogItem, 'id'>[]): NeighbourIndex | null {
-  const bytes = file.sections?.[NEIGHBOURS_SECTION];
+  const bytes = file.sections?.find((section) => section.kind === NEIGHBOURS_SECTION)?.payload;
   if (!bytes) return null;
   const decoded = decodeNeighbours(bytes, file.count);
   const rowOf = new Map(items.map((item, i) => [item.id, i]));

@@ -8,15 +8,16 @@
 //   0–3 bytes zero padding so the scales start at a multiple of 4
 //   float32   scales[count]       (row i dequantizes as data[i*dim + k] * scales[i])
 //   int8      data[count * dim]
-//   optional sections, in the order the header lists them (`sections: [{ name, bytes }]`),
-//   each starting at a multiple of 4 (zero padding before it) and `bytes` long
+//   version 2 only: zero or more self-describing sections, each starting at a multiple of 4:
+//     uint32    section header length S
+//     S bytes   UTF-8 JSON { "kind": string, "bytes": payload length, ...kind-specific fields }
+//     0–3 bytes zero padding, then `bytes` bytes of payload, then 0–3 bytes zero padding
 //
-// The header names every section and its length, so the file describes itself:
-// a reader skips sections it does not know, a file without `sections` (every
-// file written before them) decodes as before, and any extra or missing byte is
-// still an error, so a file cut short by a network error never decodes into
-// silently wrong vectors. Section payloads are defined by their own modules
-// (e.g. core/neighbours.ts for "neighbours").
+// Nothing follows the rows (version 1) or the last section (version 2); any extra or missing byte is an
+// error, so a file cut short by a network error never decodes into silently wrong vectors. A file without
+// sections is written as version 1, so readers that predate sections still read it; a reader skips (and
+// keeps, in `sections`) the kinds it does not know. Kinds so far: "words" (a shop's own word vectors,
+// core/catalog-words.ts; see wordsSection / readWordsSection below).
 //
 // Rows are unit vectors quantized with quantizeRow (vectors.ts). The simplest
 // writer: m = VectorMatrix.fromRows(embeddings); encodeVecFile({ modelId, dim,
@@ -24,7 +25,8 @@
 // new VectorMatrix(file.dim, file.count, file.data, file.scales).
 
 export const VEC_FILE_MAGIC = 'TACITVEC';
-export const VEC_FILE_VERSION = 1;
+/** The newest version this build reads and writes (1: rows only; 2: rows and sections). */
+export const VEC_FILE_VERSION = 2;
 
 const MAGIC_BYTES = new TextEncoder().encode(VEC_FILE_MAGIC);
 /** magic + version + header length */
@@ -42,11 +44,17 @@ export interface VecFile {
   scales: Float32Array;
   /** Row-major int8 vectors, length `count * dim`. */
   data: Int8Array;
-  /** Optional named payloads after the rows (views into the file when decoded). */
-  sections?: Record<string, Uint8Array>;
+  /** Extra data after the rows, in file order (version 2). */
+  sections?: VecSection[];
 }
 
-const SECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** One self-describing section: its kind, its JSON fields and its binary payload. */
+export interface VecSection {
+  kind: string;
+  /** The section header's other JSON fields (besides kind and bytes). */
+  meta: Record<string, unknown>;
+  payload: Uint8Array;
+}
 
 export class VecFileError extends Error {
   constructor(message: string) {
@@ -106,51 +114,36 @@ export function encodeVecFile(file: VecFile): Uint8Array {
       `vector file: lengths disagree: ${data.length} int8 values, expected count × dim = ${count * dim}`,
     );
   }
-  const sections = Object.entries(file.sections ?? {});
-  for (const [name] of sections) {
-    if (!SECTION_NAME.test(name)) throw new VecFileError(`vector file: bad section name "${name}" (a-z, 0-9, '-')`);
-  }
-  const headerJson: Record<string, unknown> = { modelId, dim, count, ids, contentHashes };
-  if (sections.length > 0) headerJson.sections = sections.map(([name, bytes]) => ({ name, bytes: bytes.length }));
-  const header = new TextEncoder().encode(JSON.stringify(headerJson));
+  const header = new TextEncoder().encode(JSON.stringify({ modelId, dim, count, ids, contentHashes }));
   const scalesOffset = PREAMBLE_BYTES + header.length + padTo4(PREAMBLE_BYTES + header.length);
   const dataOffset = scalesOffset + count * 4;
-  let end = dataOffset + count * dim;
-  const sectionOffsets = sections.map(([, bytes]) => {
-    const at = end + padTo4(end);
-    end = at + bytes.length;
-    return at;
+  const rowsEnd = dataOffset + count * dim;
+  const sections = (file.sections ?? []).map((section) => {
+    if (typeof section.kind !== 'string' || section.kind === '') throw new VecFileError('vector file: a section needs a kind');
+    const head = new TextEncoder().encode(JSON.stringify({ ...section.meta, kind: section.kind, bytes: section.payload.length }));
+    return { head, payload: section.payload };
   });
-  const out = new Uint8Array(end);
+  let end = rowsEnd;
+  const placed = sections.map((section) => {
+    const start = end + padTo4(end);
+    const payloadStart = start + 4 + section.head.length + padTo4(start + 4 + section.head.length);
+    end = payloadStart + section.payload.length;
+    return { ...section, start, payloadStart };
+  });
+  const out = new Uint8Array(end + (placed.length > 0 ? padTo4(end) : 0));
   const view = new DataView(out.buffer);
   out.set(MAGIC_BYTES, 0);
-  view.setUint32(MAGIC_BYTES.length, VEC_FILE_VERSION, true);
+  view.setUint32(MAGIC_BYTES.length, placed.length > 0 ? 2 : 1, true);
   view.setUint32(MAGIC_BYTES.length + 4, header.length, true);
   out.set(header, PREAMBLE_BYTES);
   for (let i = 0; i < count; i++) view.setFloat32(scalesOffset + i * 4, scales[i], true);
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.length), dataOffset);
-  sections.forEach(([, bytes], k) => out.set(bytes, sectionOffsets[k]));
+  for (const section of placed) {
+    view.setUint32(section.start, section.head.length, true);
+    out.set(section.head, section.start + 4);
+    out.set(section.payload, section.payloadStart);
+  }
   return out;
-}
-
-/** The header's optional section list, checked; [] when absent. */
-function sectionList(raw: unknown): { name: string; bytes: number }[] {
-  if (raw === undefined) return [];
-  const ok =
-    Array.isArray(raw) &&
-    raw.every(
-      (s) =>
-        s !== null &&
-        typeof s === 'object' &&
-        typeof s.name === 'string' &&
-        SECTION_NAME.test(s.name) &&
-        Number.isInteger(s.bytes) &&
-        s.bytes >= 0,
-    );
-  if (!ok) throw new VecFileError('vector file: sections must be a list of { name, bytes }');
-  const list = raw as { name: string; bytes: number }[];
-  if (new Set(list.map((s) => s.name)).size !== list.length) throw new VecFileError('vector file: a section is listed twice');
-  return list;
 }
 
 /**
@@ -170,7 +163,7 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(MAGIC_BYTES.length, true);
-  if (version !== VEC_FILE_VERSION) {
+  if (version !== 1 && version !== 2) {
     throw new VecFileError(
       `unsupported vector file version ${version} (this build reads version ${VEC_FILE_VERSION}); re-run tacit embed-catalog`,
     );
@@ -199,19 +192,17 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
   const count = header.count as number;
   const scalesOffset = PREAMBLE_BYTES + headerLength + padTo4(PREAMBLE_BYTES + headerLength);
   const dataOffset = scalesOffset + count * 4;
-  const listed = sectionList(header.sections);
-  let expected = dataOffset + count * dim;
-  const sectionOffsets = listed.map((s) => {
-    const at = expected + padTo4(expected);
-    expected = at + s.bytes;
-    return at;
-  });
-  const what = `${count} rows × ${dim} dims` + (listed.length ? ` and ${listed.length} section(s)` : '');
+  const expected = dataOffset + count * dim;
   if (bytes.length < expected) {
-    throw new VecFileError(`vector file truncated: ${bytes.length} bytes, expected ${expected} for ${what}`);
+    throw new VecFileError(
+      `vector file truncated: ${bytes.length} bytes, expected ${expected} for ${count} rows × ${dim} dims`,
+    );
   }
-  if (bytes.length > expected) {
-    throw new VecFileError(`vector file lengths disagree: ${bytes.length - expected} unexpected bytes after ${what}`);
+  const sections = version === 2 ? decodeSections(bytes, view, expected) : [];
+  if (version === 1 && bytes.length > expected) {
+    throw new VecFileError(
+      `vector file lengths disagree: ${bytes.length - expected} unexpected bytes after ${count} rows × ${dim} dims`,
+    );
   }
   const scales = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -222,7 +213,7 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
     scales[i] = s;
   }
   const data = new Int8Array(bytes.buffer, bytes.byteOffset + dataOffset, count * dim);
-  const file: VecFile = {
+  return {
     modelId,
     dim,
     count,
@@ -230,11 +221,82 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
     contentHashes: header.contentHashes as string[],
     scales,
     data,
+    ...(version === 2 ? { sections } : {}),
   };
-  if (listed.length > 0) {
-    file.sections = Object.fromEntries(listed.map((s, k) => [s.name, bytes.subarray(sectionOffsets[k], sectionOffsets[k] + s.bytes)]));
+}
+
+/** The sections after the rows, up to the end of the file; throws on any inconsistency. */
+function decodeSections(bytes: Uint8Array, view: DataView, rowsEnd: number): VecSection[] {
+  const sections: VecSection[] = [];
+  let at = rowsEnd + padTo4(rowsEnd);
+  if (at > bytes.length) throw new VecFileError('vector file truncated before its first section');
+  while (at < bytes.length) {
+    if (at + 4 > bytes.length) throw new VecFileError(`vector file truncated in the section starting at byte ${at}`);
+    const headLength = view.getUint32(at, true);
+    if (at + 4 + headLength > bytes.length) throw new VecFileError(`vector file truncated in the header of the section at byte ${at}`);
+    let head: Record<string, unknown>;
+    try {
+      head = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 4, at + 4 + headLength)));
+    } catch (err) {
+      throw new VecFileError(`vector file: the section header at byte ${at} is not JSON: ${(err as Error).message}`);
+    }
+    const { kind, bytes: size, ...meta } = head ?? {};
+    if (typeof kind !== 'string' || kind === '' || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      throw new VecFileError(`vector file: the section at byte ${at} needs a kind and a byte count`);
+    }
+    const payloadStart = at + 4 + headLength + padTo4(at + 4 + headLength);
+    const payloadEnd = payloadStart + size;
+    if (payloadEnd > bytes.length) throw new VecFileError(`vector file truncated: section "${kind}" needs ${size} bytes`);
+    sections.push({ kind, meta, payload: bytes.subarray(payloadStart, payloadEnd) });
+    at = payloadEnd + padTo4(payloadEnd);
+    if (at > bytes.length) throw new VecFileError(`vector file truncated after section "${kind}"`);
   }
-  return file;
+  return sections;
+}
+
+/** A shop's own word vectors (core/catalog-words.ts), as int8 rows with one scale each. */
+export interface VecWords {
+  words: readonly string[];
+  scales: Float32Array;
+  data: Int8Array;
+  /** The direction the shop's texts share, projected out of every text vector (unit length, `dim` values). */
+  center?: Float32Array;
+}
+
+/** The "words" section: meta { words, center? }, payload float32 scales[n] then int8 data[n × dim]. */
+export function wordsSection(words: VecWords, dim: number): VecSection {
+  const n = words.words.length;
+  if (words.scales.length !== n || words.data.length !== n * dim) {
+    throw new VecFileError(`vector file: words section has ${n} words but ${words.scales.length} scales and ${words.data.length} values (dim ${dim})`);
+  }
+  const payload = new Uint8Array(n * 4 + n * dim);
+  const view = new DataView(payload.buffer);
+  words.scales.forEach((scale, i) => view.setFloat32(i * 4, scale, true));
+  payload.set(new Uint8Array(words.data.buffer, words.data.byteOffset, words.data.length), n * 4);
+  if (words.center && words.center.length !== dim) throw new VecFileError(`vector file: words section center has ${words.center.length} values, expected ${dim}`);
+  return { kind: 'words', meta: { words: words.words, ...(words.center ? { center: Array.from(words.center) } : {}) }, payload };
+}
+
+/** The file's words section, if it has one; throws VecFileError when it is malformed. */
+export function readWordsSection(file: Pick<VecFile, 'dim' | 'sections'>): VecWords | undefined {
+  const section = file.sections?.find((s) => s.kind === 'words');
+  if (!section) return undefined;
+  const words = section.meta.words;
+  if (!Array.isArray(words) || words.some((w) => typeof w !== 'string')) throw new VecFileError('vector file: the words section needs a list of words');
+  const n = words.length;
+  if (section.payload.length !== n * 4 + n * file.dim) {
+    throw new VecFileError(`vector file: the words section holds ${section.payload.length} bytes, expected ${n * (4 + file.dim)} for ${n} words`);
+  }
+  const view = new DataView(section.payload.buffer, section.payload.byteOffset, section.payload.byteLength);
+  const scales = Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
+  if (scales.some((s) => !Number.isFinite(s) || s < 0)) throw new VecFileError('vector file: a word scale is not a non-negative number');
+  const data = new Int8Array(section.payload.buffer, section.payload.byteOffset + n * 4, n * file.dim);
+  const center = section.meta.center;
+  if (center === undefined) return { words: words as string[], scales, data };
+  if (!Array.isArray(center) || center.length !== file.dim || center.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+    throw new VecFileError(`vector file: the words section's center must be ${file.dim} numbers`);
+  }
+  return { words: words as string[], scales, data, center: Float32Array.from(center as number[]) };
 }
 
 /** True when the file was embedded by this model at this dimension (else re-embed). */

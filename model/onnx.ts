@@ -22,6 +22,11 @@ export interface OnnxTensor {
   dataType: OnnxDataType;
   dims: readonly number[];
   data: OnnxTensorData;
+  /**
+   * Store the data outside the model: in file `location` (relative to the .onnx file) at byte `offset`.
+   * `data` is still given, to check its size; the caller writes those bytes there, little-endian.
+   */
+  external?: { location: string; offset: number };
 }
 
 /** One attribute value, tagged so that `1` (an int) and `1.0` (a float) cannot be confused. */
@@ -270,7 +275,22 @@ function tensorProto(tensor: OnnxTensor): MessageWriter {
   for (const d of tensor.dims) m.int(1, d); // dims
   m.int(2, DATA_TYPE_CODE[tensor.dataType]); // data_type
   m.string(8, tensor.name); // name
-  m.bytes(9, raw); // raw_data
+  if (!tensor.external) {
+    m.bytes(9, raw); // raw_data
+    return m;
+  }
+  const entries: Array<[string, string]> = [
+    ['location', tensor.external.location],
+    ['offset', String(checkedInteger(tensor.external.offset))],
+    ['length', String(raw.length)],
+  ];
+  for (const [key, value] of entries) {
+    const entry = new MessageWriter(); // StringStringEntryProto
+    entry.string(1, key);
+    entry.string(2, value);
+    m.message(13, entry); // external_data
+  }
+  m.int(14, 1); // data_location = EXTERNAL
   return m;
 }
 

@@ -66,7 +66,7 @@ export function selectPieces(words: Iterable<string>, taken: ReadonlySet<string>
  * The fixed vector of a piece: a unit Gaussian direction seeded by the piece text, scaled by `weight`.
  * Pieces with digits get a third of it, so shared numbers ("2", "500") barely move a title.
  */
-export function pieceVector(piece: string, dim: number, weight: number): Float32Array {
+export function pieceVector(piece: string, dim: number, weight: number, digitShare = 1 / 3): Float32Array {
   const normal = gaussian(mulberry32(fnv1a(piece)));
   const vector = new Float32Array(dim);
   let norm = 0;
@@ -74,7 +74,7 @@ export function pieceVector(piece: string, dim: number, weight: number): Float32
     vector[j] = normal();
     norm += vector[j] * vector[j];
   }
-  const scale = (/[0-9]/.test(piece) ? weight / 3 : weight) / Math.sqrt(norm);
+  const scale = (/[0-9]/.test(piece) ? weight * digitShare : weight) / Math.sqrt(norm);
   for (let j = 0; j < dim; j++) vector[j] *= scale;
   return vector;
 }

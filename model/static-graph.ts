@@ -22,7 +22,17 @@ export interface QuantizedTable {
 
 export const ONNX_OPSET = 17;
 
-export function staticEmbeddingOnnx(table: QuantizedTable, rowOfToken: Int32Array): Uint8Array {
+/** Where the three weight tensors lie in an external data file (the static model binary), if not inline. */
+export interface ExternalWeights {
+  /** File name relative to the .onnx file. */
+  location: string;
+  rowOfToken: number;
+  scales: number;
+  table: number;
+}
+
+export function staticEmbeddingOnnx(table: QuantizedTable, rowOfToken: Int32Array, external?: ExternalWeights): Uint8Array {
+  const at = (offset: number | undefined) => (external && offset !== undefined ? { external: { location: external.location, offset } } : {});
   const graph: OnnxGraph = {
     name: 'static_embedding',
     inputs: [
@@ -31,9 +41,9 @@ export function staticEmbeddingOnnx(table: QuantizedTable, rowOfToken: Int32Arra
     ],
     outputs: [{ name: 'last_hidden_state', dataType: 'float32', shape: ['batch_size', 'sequence_length', table.dim] }],
     initializers: [
-      { name: 'row_of_token', dataType: 'int32', dims: [rowOfToken.length], data: rowOfToken },
-      { name: 'embedding_int8', dataType: 'int8', dims: [table.rows, table.dim], data: table.values },
-      { name: 'embedding_scale', dataType: 'float32', dims: [table.rows, 1], data: table.scales },
+      { name: 'row_of_token', dataType: 'int32', dims: [rowOfToken.length], data: rowOfToken, ...at(external?.rowOfToken) },
+      { name: 'embedding_int8', dataType: 'int8', dims: [table.rows, table.dim], data: table.values, ...at(external?.table) },
+      { name: 'embedding_scale', dataType: 'float32', dims: [table.rows, 1], data: table.scales, ...at(external?.scales) },
       { name: 'last_axis', dataType: 'int64', dims: [1], data: BigInt64Array.from([-1n]) },
     ],
     nodes: [

@@ -24,6 +24,11 @@ export interface TrainOptions {
    * best for similarity; measured better here too).
    */
   eigenPower?: number;
+  /**
+   * Proper-noun lemmas ("Christmas", "Greek", "Parmesan") whose lowercase form passes this test join the
+   * vocabulary too (default: none). Without it only lowercase lemmas are candidates.
+   */
+  includeProperNoun?: (lowercase: string, synset: Synset) => boolean;
 }
 
 export interface TrainedWords {
@@ -122,8 +127,9 @@ export function train(wordnet: WordNet, options: TrainOptions, log: (line: strin
   const score = new Map<string, number>();
   for (const synset of synsets) {
     for (const lemma of synset.lemmas) {
-      if (lemma !== lemma.toLowerCase()) continue;
-      const lower = lemma;
+      const lower = lemma.toLowerCase();
+      // A name joins only when it is not also an inflected common word ("Banks", "Fields", "Laws").
+      if (lemma !== lower && (!options.includeProperNoun?.(lower, synset) || baseForm(lower, (l, pos) => l !== lower && isLemma(l, pos)) !== lower)) continue;
       if (!isVocabularyWord(lower) || FUNCTION_WORDS.has(lower)) continue;
       if (!score.has(lower)) score.set(lower, frequency.get(lower) ?? 0);
       if (synset.pos === 'n' && PRODUCT_LEX_FILES.has(synset.lexFile)) score.set(lower, (frequency.get(lower) ?? 0) + PRODUCT_WORD_BONUS);

@@ -28,7 +28,7 @@ export function shopNeighbours(fold: Fold, items: readonly CatalogItem[], option
   const lines: OrderLine[] = fold.train.flatMap(({ user, events }) => events.map((e) => ({ customer: user, ts: e.ts, itemId: items[e.item].id })));
   const ids = items.map((item) => item.id);
   const section = encodeNeighbours(deriveNeighbours(lines, ids, options));
-  return neighbourIndexFromFile({ ids, count: ids.length, sections: { [NEIGHBOURS_SECTION]: section } }, items);
+  return neighbourIndexFromFile({ ids, count: ids.length, sections: [{ kind: NEIGHBOURS_SECTION, meta: {}, payload: section }] }, items);
 }
 
 export interface TacitOptions {

@@ -1,14 +1,33 @@
-// Evaluates the shipped model against a lexical baseline and random vectors:
-//   npx tsx model/eval/run.ts
-// Prints one table: Spearman on word/phrase pairs (all, and those sharing no word), and product
-// retrieval Recall@5 / MRR for shopper queries → titles and for title → other titles.
+// Evaluates the models side by side:
+//   npx tsx model/eval/run.ts [MODEL_DIR ...]     (default: the v1 baseline and the default model)
+// Prints one table per measure:
+//   1. Tacit's own sets: Spearman on word/phrase pairs (all, and those sharing no word), product
+//      retrieval (query → title, title → title) — pairs.ts, products.ts;
+//   2. STS Benchmark development split (public sentence similarity; Spearman × 100), when it is present
+//      in ../shared/text-similarity/ (see sts.ts);
+//   3. on every catalogue in ../shared/datasets/: OOV rate of content words, mean inter-item cosine and
+//      content HR@10 (catalogs.ts), also with the words the catalogue teaches (core/catalog-words.ts).
+// Each model runs the way Tacit runs it: a folder with the compact static model through
+// core/static-embedder.ts (bit-identical to its ONNX graph), any other through transformers.js.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { learnCatalogWords } from '../../core/catalog-words.ts';
+import { createStaticEmbedder, staticEmbedderFromModel } from '../../core/static-embedder.ts';
+import type { StaticEmbedder } from '../../core/static-embedder.ts';
+import { WordPieceTokenizer } from '../../core/wordpiece.ts';
+import { defaultModelDir } from '../default.ts';
+import { FUNCTION_WORDS } from '../morphology.ts';
 import { randomEmbedder, tfidfEmbedder, words } from './baselines.ts';
 import type { Embed } from './baselines.ts';
+import { contentHitRate, embedAll, loadCatalogs, meanInterItemCosine, oovRate, tfidfMeasures, tfidfVectors } from './catalogs.ts';
 import { cosine, retrieval, spearman } from './metrics.ts';
 import { SIMILARITY_PAIRS } from './pairs.ts';
 import { PRODUCT_QUERIES, PRODUCT_TITLES } from './products.ts';
 import { shippedModelEmbedder } from './shipped.ts';
+import { loadStsDev, stsSpearman } from './sts.ts';
+
+export const BASELINE_V1_DIR = resolve(import.meta.dirname, '../baseline/tacit-wordnet-v1');
 
 export interface EvalRow {
   method: string;
@@ -50,11 +69,7 @@ export async function evaluate(method: string, embed: Embed): Promise<EvalRow> {
 }
 
 export function evaluationCorpus(): string[] {
-  return [
-    ...SIMILARITY_PAIRS.flatMap(([a, b]) => [a, b]),
-    ...Object.values(PRODUCT_TITLES).flat(),
-    ...PRODUCT_QUERIES.map(([q]) => q),
-  ];
+  return [...SIMILARITY_PAIRS.flatMap(([a, b]) => [a, b]), ...Object.values(PRODUCT_TITLES).flat(), ...PRODUCT_QUERIES.map(([q]) => q)];
 }
 
 export function formatTable(rows: readonly EvalRow[]): string {
@@ -64,18 +79,102 @@ export function formatTable(rows: readonly EvalRow[]): string {
   return [header, rule, ...rows.map((r) => `| ${r.method} | ${f(r.pairs)} | ${f(r.pairsNoSharedWord)} | ${f(r.queryRecall5)} | ${f(r.queryMrr)} | ${f(r.titleRecall5)} | ${f(r.titleMrr)} |`)].join('\n');
 }
 
+export interface LoadedModel {
+  id: string;
+  embed: Embed;
+  /** Whether the model has `word` as a word of its own (not spelled from pieces). */
+  knows(word: string): boolean;
+  /** The static embedder, when the folder has a compact static model. */
+  static?: StaticEmbedder;
+}
+
+/**
+ * Loads a model folder the way Tacit runs it. A word is known when WordPiece writes it with tokens that
+ * carry meaning (words, inflections, compounds such as candle·##holder), with no meaningless character
+ * piece among them (zero-vector plural endings aside).
+ */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const vocab = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')).model.vocab as Record<string, number>;
+  const tokens = Object.keys(vocab).sort((a, b) => vocab[a]! - vocab[b]!);
+  const id = basename(dir);
+  const staticFile = config.tacit.static_model ? join(dir, config.tacit.static_model) : undefined;
+  const embedder = staticFile && existsSync(staticFile) ? await createStaticEmbedder({ url: staticFile }) : undefined;
+  let kind: (token: number) => 'word' | 'zero' | 'piece';
+  if (embedder) {
+    const { rowOfToken, scales, header } = embedder.model;
+    kind = (t) => (rowOfToken[t]! > 0 && rowOfToken[t]! < header.firstPieceRow! ? 'word' : scales[rowOfToken[t]!] === 0 ? 'zero' : 'piece');
+  } else {
+    // tacit-wordnet-v1: specials and function words, then words and inflections, then pieces, in token order.
+    const firstWord = 5 + FUNCTION_WORDS.size;
+    const firstPiece = tokens.length - (config.tacit.embedding_rows - 1 - config.tacit.build.maxWords);
+    kind = (t) => (t < firstWord ? 'zero' : t < firstPiece ? 'word' : 'piece');
+  }
+  const tokenizer = new WordPieceTokenizer({ vocab: tokens, specialTokens: tokens.slice(0, 5), unkToken: '[UNK]', clsToken: '[CLS]', sepToken: '[SEP]', maxLength: 512 });
+  const knows = (word: string) => {
+    const ids: number[] = [];
+    tokenizer.wordPiece(word, ids);
+    const kinds = ids.map(kind);
+    return kinds.includes('word') && !kinds.includes('piece');
+  };
+  if (embedder) return { id, embed: (texts) => embedder.embed(texts), knows, static: embedder };
+  return { id, embed: await shippedModelEmbedder(id, resolve(dir, '..')), knows };
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
 async function main(): Promise<void> {
+  const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2).map((d) => resolve(d)) : [BASELINE_V1_DIR, defaultModelDir()];
+  const models: LoadedModel[] = [];
+  for (const dir of dirs) models.push(await loadModel(dir));
+  const dim = (await models[0]!.embed(['x']))[0]!.length;
+
   const titleCount = Object.values(PRODUCT_TITLES).flat().length;
-  const disjointCount = SIMILARITY_PAIRS.filter(([a, b]) => !sharesWord(a, b)).length;
-  console.log(`${SIMILARITY_PAIRS.length} pairs (${disjointCount} sharing no word), ${titleCount} titles in ${Object.keys(PRODUCT_TITLES).length} categories, ${PRODUCT_QUERIES.length} queries`);
-  const model = await shippedModelEmbedder();
-  const dim = (await model(['x']))[0].length;
-  const rows = [
-    await evaluate('model (shipped ONNX + tokenizer)', model),
-    await evaluate('lexical TF-IDF (words + char 3-4-grams)', tfidfEmbedder(evaluationCorpus())),
-    await evaluate(`random word vectors (dim ${dim})`, randomEmbedder(dim)),
-  ];
+  console.log(`## Tacit's own sets: ${SIMILARITY_PAIRS.length} pairs, ${titleCount} titles, ${PRODUCT_QUERIES.length} queries\n`);
+  const rows: EvalRow[] = [];
+  for (const model of models) rows.push(await evaluate(model.id, model.embed));
+  rows.push(await evaluate('lexical TF-IDF (words + char 3-4-grams)', tfidfEmbedder(evaluationCorpus())));
+  rows.push(await evaluate(`random word vectors (dim ${dim})`, randomEmbedder(dim)));
   console.log(formatTable(rows));
+
+  const sts = loadStsDev();
+  if (sts) {
+    console.log(`\n## STS Benchmark, development split (${sts.pairs.length} pairs; Spearman × 100)\n`);
+    console.log('| method | all | ' + sts.genres.join(' | ') + ' |');
+    console.log('|---|---|' + sts.genres.map(() => '---|').join(''));
+    const corpus = sts.pairs.flatMap((p) => [p.a, p.b]);
+    const methods: Array<[string, Embed]> = [
+      ...models.map((m) => [m.id, m.embed] as [string, Embed]),
+      ['lexical TF-IDF (words + char 3-4-grams, IDF on the dev sentences)', tfidfEmbedder(corpus)],
+    ];
+    for (const [name, embed] of methods) {
+      const result = await stsSpearman(sts, embed);
+      console.log(`| ${name} | ${(100 * result.all).toFixed(1)} | ${sts.genres.map((g) => (100 * result.byGenre[g]!).toFixed(1)).join(' | ')} |`);
+    }
+  } else {
+    console.log('\n(STS Benchmark development split not found in ../shared/text-similarity/: skipped)');
+  }
+
+  for (const catalog of loadCatalogs()) {
+    console.log(`\n## ${catalog.name}: ${catalog.texts.length} items, ${catalog.users.length} users evaluated\n`);
+    console.log('| method | OOV rate (content words) | mean inter-item cosine | content HR@10 |');
+    console.log('|---|---|---|---|');
+    for (const model of models) {
+      const vectors = await embedAll(model.embed, catalog.texts);
+      console.log(`| ${model.id} | ${pct(oovRate(catalog.texts, model.knows))} | ${f3(meanInterItemCosine(vectors))} | ${f3(contentHitRate(catalog, vectors))} |`);
+      if (model.static) {
+        const extraWords = learnCatalogWords(model.static, catalog.texts);
+        const learned = new Set(extraWords.words);
+        const adapted = staticEmbedderFromModel(model.static.model, { extraWords });
+        const adaptedVectors = await adapted.embed(catalog.texts);
+        const knows = (w: string) => model.knows(w) || learned.has(w);
+        console.log(`| ${model.id} + ${learned.size} catalogue words | ${pct(oovRate(catalog.texts, knows))} | ${f3(meanInterItemCosine(adaptedVectors))} | ${f3(contentHitRate(catalog, adaptedVectors))} |`);
+      }
+    }
+    const tfidf = tfidfMeasures(catalog, tfidfVectors(catalog.texts));
+    console.log(`| word TF-IDF (IDF on the catalogue) | – | ${f3(tfidf.cosine)} | ${f3(tfidf.hitRate)} |`);
+  }
 }
 
 if (process.argv[1]?.endsWith('run.ts')) await main();

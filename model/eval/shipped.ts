@@ -14,6 +14,7 @@ export async function shippedModelEmbedder(modelId: string = DEFAULT_MODEL_ID, m
     const output = await extractor([...texts], { pooling: 'mean', normalize: true });
     const [count, dim] = output.dims as [number, number];
     const data = output.data as Float32Array;
-    return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+    // A text without any non-zero token pools to 0/0 = NaN; the engine uses the zero vector (worker/embedder.ts).
+    return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim).map((x) => (Number.isNaN(x) ? 0 : x)));
   };
 }

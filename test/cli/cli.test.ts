@@ -9,7 +9,9 @@ import { generateTinyBert } from '../../model/tiny-bert.ts';
 import { createEmbedder } from '../../worker/embedder.ts';
 import { itemText } from '../../core/catalog.ts';
 import { contentHash } from '../../core/hash.ts';
-import { decodeVecFile } from '../../core/vecfile.ts';
+import { decodeVecFile, readWordsSection } from '../../core/vecfile.ts';
+import { createStaticEmbedder, staticEmbedderFromModel } from '../../core/static-embedder.ts';
+import { defaultModelDir } from '../../model/default.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tacit.js');
@@ -184,6 +186,38 @@ describe('tacit embed-catalog', () => {
       expect(cosine(row, vector)).toBeGreaterThan(0.999);
     });
     expect(existsSync(`${out}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it("with the default static model, learns the shop's own words and stores them in the file", { timeout: 90_000 }, async () => {
+    const catalog = join(scratch, 'shop.json');
+    const out = join(scratch, 'shop.vec');
+    const titles = [
+      'Zorbexa PLA filament for 3D printers', 'Zorbexa PETG printer filament spool', 'Zorbexa silk filament, gold',
+      'Nozzle set for 3D printer', 'Print bed sheet for 3D printers', 'Quintarelo stainless steel saucepan',
+      'Quintarelo nonstick frying pan', 'Quintarelo cast iron skillet', 'Wooden cooking spoon set', 'Kitchen knife block',
+    ];
+    writeFileSync(catalog, JSON.stringify(titles.map((title, i) => ({ id: `p${i}`, title }))));
+    const run = await inProcess(['embed-catalog', catalog, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/10 item\(s\) embedded with tacit-wordnet-v2 .*, \d+ shop word\(s\)/);
+    const file = decodeVecFile(readFileSync(out));
+    const words = readWordsSection(file)!;
+    expect(words.words).toEqual(expect.arrayContaining(['zorbexa', 'quintarelo']));
+    expect(words.center).toHaveLength(file.dim);
+    // The rows are what the static embedder gives with these words, and the brand means its products.
+    const dir = defaultModelDir();
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit: { static_model: string } };
+    const shop = staticEmbedderFromModel((await createStaticEmbedder({ url: join(dir, config.tacit.static_model) })).model, { extraWords: words });
+    const expected = await shop.embed(titles);
+    expected.forEach((vector, i) => {
+      const row = Array.from(file.data.subarray(i * file.dim, (i + 1) * file.dim), (q) => q * file.scales[i]!);
+      expect(cosine(row, vector)).toBeGreaterThan(0.999);
+    });
+    const [brand, filament, pan] = await shop.embed(['zorbexa', 'filament', 'frying pan']);
+    expect(cosine(brand!, filament!)).toBeGreaterThan(cosine(brand!, pan!));
+    const plain = await inProcess(['embed-catalog', catalog, '--out', out, '--no-shop-words']);
+    expect(plain.code).toBe(0);
+    expect(readWordsSection(decodeVecFile(readFileSync(out)))).toBeUndefined();
   });
 
   it('fails clearly on unusable input and leaves no output', { timeout: 90_000 }, async () => {

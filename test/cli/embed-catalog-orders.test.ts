@@ -36,7 +36,7 @@ function files(orderLines: string[]) {
 
 const neighboursOf = (path: string) => {
   const file = decodeVecFile(readFileSync(path));
-  const n = decodeNeighbours(file.sections![NEIGHBOURS_SECTION], file.count);
+  const n = decodeNeighbours(file.sections!.find((s) => s.kind === NEIGHBOURS_SECTION)!.payload, file.count);
   return { file, n, of: (id: string) => Array.from(n.rows[file.ids.indexOf(id)], (r) => file.ids[r]) };
 };
 

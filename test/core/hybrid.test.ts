@@ -43,7 +43,7 @@ function shopNeighbours() {
     { customer, ts: 2, itemId: 'nails' },
   ]);
   const ids = items.map((item) => item.id);
-  return neighbourIndexFromFile({ ids, count: ids.length, sections: { [NEIGHBOURS_SECTION]: encodeNeighbours(deriveNeighbours(lines, ids)) } }, items)!;
+  return neighbourIndexFromFile({ ids, count: ids.length, sections: [{ kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(deriveNeighbours(lines, ids)) }] }, items)!;
 }
 
 describe('the hybrid ranker', () => {

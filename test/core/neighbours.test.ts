@@ -23,10 +23,10 @@ describe('the neighbours section of the vector file', () => {
       contentHashes: ids,
       scales: matrix.scales,
       data: matrix.data,
-      sections: { [NEIGHBOURS_SECTION]: encodeNeighbours(lists) },
+      sections: [{ kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(lists) }],
     });
     const file = decodeVecFile(bytes);
-    const back = decodeNeighbours(file.sections![NEIGHBOURS_SECTION], file.count);
+    const back = decodeNeighbours(file.sections!.find((s) => s.kind === NEIGHBOURS_SECTION)!.payload, file.count);
     expect(back.meta).toEqual(lists.meta);
     const best = Math.max(...lists.lists.flatMap((l) => l.scores));
     lists.lists.forEach((l, i) => {
@@ -37,7 +37,7 @@ describe('the neighbours section of the vector file', () => {
 
   it('maps the file onto the catalogue the device has: removed items vanish, new items have none', () => {
     const lists = deriveNeighbours(lines, ids);
-    const file = { ids, count: ids.length, sections: { [NEIGHBOURS_SECTION]: encodeNeighbours(lists) } };
+    const file = { ids, count: ids.length, sections: [{ kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(lists) }] };
     const catalog = [{ id: 'new' }, { id: 'stove' }, { id: 'tent' }]; // mat and pan removed, order changed
     const index = neighbourIndexFromFile(file, catalog)!;
     expect(Array.from(index.rows[0])).toEqual([]);

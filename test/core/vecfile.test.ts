@@ -4,7 +4,9 @@ import {
   VecFileError,
   decodeVecFile,
   encodeVecFile,
+  readWordsSection,
   vecFileMatches,
+  wordsSection,
   type VecFile,
 } from '../../core/vecfile.ts';
 import { VectorMatrix } from '../../core/vectors.ts';
@@ -85,7 +87,7 @@ describe('vector file', () => {
   it('rejects an unsupported version', () => {
     const bytes = encodeVecFile(sample());
     new DataView(bytes.buffer).setUint32(8, VEC_FILE_VERSION + 1, true);
-    expectError(bytes, /unsupported vector file version 2/);
+    expectError(bytes, new RegExp(`unsupported vector file version ${VEC_FILE_VERSION + 1}`));
   });
 
   it('rejects a corrupted header', () => {
@@ -134,51 +136,56 @@ describe('vector file', () => {
     expect(vecFileMatches(file, 'other-model', 3)).toBe(false);
     expect(vecFileMatches(file, 'tacit-mini-v1', 384)).toBe(false);
   });
+});
 
-  describe('optional sections', () => {
-    const withSections = (): VecFile => ({
-      ...sample(),
-      sections: { neighbours: Uint8Array.of(1, 2, 3, 4, 5), 'catalog-words': Uint8Array.of(9, 8, 7) },
-    });
+describe('vector file sections (version 2)', () => {
+  it('carries the shop words and the order-log neighbours side by side; each reader finds its own kind', () => {
+    const neighbours = { kind: 'neighbours', meta: {}, payload: Uint8Array.of(1, 2, 3, 4, 5) };
+    const shopWords = wordsSection({ words: ['prusa'], scales: Float32Array.of(0.5), data: Int8Array.of(1, 2, 3) }, 3);
+    const back = decodeVecFile(encodeVecFile({ ...sample(), sections: [shopWords, neighbours] }));
+    expect(back.sections!.map((s) => s.kind)).toEqual(['words', 'neighbours']);
+    expect(Array.from(back.sections!.find((s) => s.kind === 'neighbours')!.payload)).toEqual([1, 2, 3, 4, 5]);
+    expect(readWordsSection(back)!.words).toEqual(['prusa']);
+  });
 
-    it('round-trips named sections after the rows, each 4-byte aligned, listed in the header', () => {
-      const bytes = encodeVecFile(withSections());
-      const back = decodeVecFile(bytes);
-      expect(Array.from(back.data)).toEqual(Array.from(sample().data));
-      expect(Object.keys(back.sections!)).toEqual(['neighbours', 'catalog-words']);
-      expect(Array.from(back.sections!.neighbours)).toEqual([1, 2, 3, 4, 5]);
-      expect(Array.from(back.sections!['catalog-words'])).toEqual([9, 8, 7]);
-      expect(back.sections!['catalog-words'].byteOffset % 4).toBe(0);
-      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer).getUint32(12, true))));
-      expect(header.sections).toEqual([
-        { name: 'neighbours', bytes: 5 },
-        { name: 'catalog-words', bytes: 3 },
-      ]);
-    });
+  const words = { words: ['hatchbox', 'prusa'], scales: Float32Array.of(0.01, 0.02), data: Int8Array.from({ length: 6 }, (_, i) => i - 3) };
 
-    it('leaves a file without sections byte-identical to the format before them', () => {
-      const plain = encodeVecFile(sample());
-      expect(encodeVecFile({ ...sample(), sections: {} })).toEqual(plain);
-      expect(decodeVecFile(plain).sections).toBeUndefined();
-      expect(new TextDecoder().decode(plain)).not.toContain('sections');
-    });
+  it('writes version 1 without sections, so older readers still read it', () => {
+    const bytes = encodeVecFile(sample());
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(1);
+    expect(decodeVecFile(bytes).sections).toBeUndefined();
+  });
 
-    it('rejects a section cut short, bytes after the last section, and a malformed section list', () => {
-      const bytes = encodeVecFile(withSections());
-      for (let cut = bytes.length - 12; cut < bytes.length; cut++) {
-        expect(() => decodeVecFile(bytes.subarray(0, cut))).toThrow(/truncated: .* and 2 section\(s\)/);
-      }
-      const longer = new Uint8Array(bytes.length + 4);
-      longer.set(bytes);
-      expectError(longer, /4 unexpected bytes after .* 2 section/);
-      const base = { modelId: 'm', dim: 3, count: 3, ids: ['a', 'b', 'c'], contentHashes: ['1', '2', '3'] };
-      expectError(withHeader(sample(), JSON.stringify({ ...base, sections: [{ name: 'Bad Name', bytes: 0 }] })), /sections must be/);
-      expectError(withHeader(sample(), JSON.stringify({ ...base, sections: { neighbours: 3 } })), /sections must be/);
-      expectError(
-        withHeader(sample(), JSON.stringify({ ...base, sections: [{ name: 'a', bytes: 0 }, { name: 'a', bytes: 0 }] })),
-        /listed twice/,
-      );
-      expect(() => encodeVecFile({ ...sample(), sections: { 'no spaces': new Uint8Array(1) } })).toThrow(/bad section name/);
-    });
+  it('round-trips a words section and keeps sections of unknown kinds', () => {
+    const other = { kind: 'future-kind', meta: { note: 'x' }, payload: Uint8Array.of(1, 2, 3) };
+    const bytes = encodeVecFile({ ...sample(), sections: [wordsSection(words, 3), other] });
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(2);
+    const back = decodeVecFile(bytes);
+    expect(back.ids).toEqual(sample().ids);
+    const read = readWordsSection(back)!;
+    expect(read.words).toEqual(words.words);
+    expect(Array.from(read.scales)).toEqual(Array.from(words.scales));
+    expect(Array.from(read.data)).toEqual(Array.from(words.data));
+    expect(back.sections!.map((s) => s.kind)).toEqual(['words', 'future-kind']);
+    expect(back.sections![1]!.meta).toEqual({ note: 'x' });
+    expect(Array.from(back.sections![1]!.payload)).toEqual([1, 2, 3]);
+    expect(readWordsSection(decodeVecFile(encodeVecFile(sample())))).toBeUndefined();
+    const centered = decodeVecFile(encodeVecFile({ ...sample(), sections: [wordsSection({ ...words, center: Float32Array.of(0.6, 0, 0.8) }, 3)] }));
+    expect(Array.from(readWordsSection(centered)!.center!)).toEqual(Array.from(Float32Array.of(0.6, 0, 0.8)));
+    expect(() => wordsSection({ ...words, center: Float32Array.of(1) }, 3)).toThrow(/center/);
+  });
+
+  it('rejects a file cut inside a section, and bytes after the last one', () => {
+    const bytes = encodeVecFile({ ...sample(), sections: [wordsSection(words, 3)] });
+    for (let cut = bytes.length - 1; cut > bytes.length - 40; cut--) expectError(bytes.subarray(0, cut), /truncated|not JSON|needs/);
+    const longer = new Uint8Array(bytes.length + 4);
+    longer.set(bytes);
+    expectError(longer, /section/);
+  });
+
+  it('rejects a words section whose sizes disagree with the dimension', () => {
+    expect(() => wordsSection(words, 4)).toThrow(VecFileError);
+    const bytes = encodeVecFile({ ...sample(), sections: [{ kind: 'words', meta: { words: ['a'] }, payload: new Uint8Array(5) }] });
+    expect(() => readWordsSection(decodeVecFile(bytes))).toThrow(/expected 7/);
   });
 });
