@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 import { write } from './io.ts';
 import type { CliIO } from './io.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
-import { createEmbedder } from '../worker/embedder.ts';
+import { createModelEmbedder } from '../worker/model-loader.ts';
 
 export const EMBED_USAGE = `usage: tacit embed [--model DIR_OR_ID] [--dtype q8|fp32] [--models-dir DIR] [--batch-size N]
 
@@ -43,7 +43,7 @@ export async function runEmbed(argv: string[], io: CliIO): Promise<number> {
   const modelsDir = optionalString(values['models-dir']);
   const model = await resolveModel(optionalString(values.model), modelsDir ? { modelsDir } : {});
 
-  const embedder = await createEmbedder({ ...model.embedder, dtype });
+  const embedder = await createModelEmbedder({ ...model.embedder, dtype });
   try {
     let batch: string[] = [];
     const flush = async () => {

@@ -12,7 +12,8 @@ import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { decodeVecFile, encodeVecFile, type VecFile, type VecSection } from '../core/vecfile.ts';
 import { quantizeRow } from '../core/vectors.ts';
-import { createEmbedder, type EmbedderOptions } from '../worker/embedder.ts';
+import { type EmbedderOptions } from '../worker/embedder.ts';
+import { createModelEmbedder } from '../worker/model-loader.ts';
 import { Engine } from '../worker/engine.ts';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
@@ -78,7 +79,7 @@ export class ReplayEngine {
 
   private constructor(catalog: unknown, vectorFile: Uint8Array | null) {
     this.engine = new Engine({
-      createEmbedder,
+      createEmbedder: createModelEmbedder,
       fetch: (async (url: string) => {
         if (url === CATALOG_URL) return Response.json(catalog);
         if (url === VECTORS_URL && vectorFile) return new Response(new Uint8Array(vectorFile));
@@ -130,7 +131,7 @@ async function vectorFileFor(catalog: unknown, vectorsPath: string | undefined, 
   }
   if (sections.length === 0) return null; // the engine embeds the catalogue itself
   const { items } = validateCatalog(catalog);
-  const embedder = await createEmbedder(model);
+  const embedder = await createModelEmbedder(model);
   try {
     const vectors = await embedder.embed(items.map(itemText));
     const dim = embedder.dim;

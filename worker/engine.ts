@@ -8,6 +8,8 @@
 
 import { validateCatalog } from '../core/catalog.ts';
 import type { Embedder } from '../core/embedder.ts';
+import type { ExtraWords } from '../core/static-embedder.ts';
+import { readWordsSection, type VecFile } from '../core/vecfile.ts';
 import { contributionsAt, profileVector } from '../core/profile.ts';
 import { fallbackRank, rank, type RankResult } from '../core/rank.ts';
 import { assignSegments, type SegmentMatch } from '../core/segments.ts';
@@ -19,7 +21,9 @@ import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { IndexedDBStore } from '../src/storage/indexeddb-store.ts';
 import type { EventLog } from '../src/storage/store.ts';
 import type { EmbedderOptions, EmbedderProgress } from './embedder.ts';
-import { EMBED_BATCH, fetchVectorFile, loadItemVectors, type EmbeddingCache, type VectorSource } from './item-vectors.ts';
+import type { ModelExtras } from './model-loader.ts';
+import { fetchVectorFile, loadItemVectors, type EmbeddingCache, type VectorSource } from './item-vectors.ts';
+import { LazyModel } from './lazy-model.ts';
 import { ProfileStore, type ProfileKeeper } from './profile-store.ts';
 
 /**
@@ -52,7 +56,8 @@ export interface RecommendRequest {
 export type EngineStore = EventLog & ProfileKeeper & EmbeddingCache & { close(): void };
 
 export interface EngineDeps {
-  createEmbedder(options: EmbedderOptions): Promise<Embedder>;
+  /** Creates the model's embedder (worker/model-loader.ts picks the static path or transformers.js). */
+  createEmbedder(options: EmbedderOptions, extras?: ModelExtras): Promise<Embedder>;
   fetch: typeof fetch;
   /** Opens the device's store in this worker. Default: the storage module's IndexedDB store. */
   openStore?: () => Promise<EngineStore>;
@@ -71,7 +76,7 @@ const READ_ONLY = { maxAgeMs: Number.POSITIVE_INFINITY, maxEvents: Number.POSITI
 
 export class Engine {
   private config!: EngineConfig;
-  private embedder: Embedder | null = null;
+  private model!: LazyModel;
   private items: CatalogItem[] = [];
   private rowOf = new Map<string, number>();
   private matrix: VectorMatrix | null = null;
@@ -89,14 +94,9 @@ export class Engine {
   readonly info = {
     status: 'idle' as ModelStatus,
     modelId: '',
-    backend: '' as string,
-    threads: 0,
-    dim: 0,
-    loadMs: 0,
     error: '' as string,
-    progress: 0,
     catalog: { items: 0, errors: [] as CatalogError[], vectors: '' as VectorSource | '', error: '' },
-    timings: { embedMs: 0, embedCount: 0, rankMs: 0, profileMs: 0, lastRecommendMs: 0, catalogMs: 0 },
+    timings: { rankMs: 0, profileMs: 0, lastRecommendMs: 0, catalogMs: 0 },
     lastRecommendations: null as Recommendation[] | null,
     lastSegments: [] as SegmentMatch[],
   };
@@ -108,6 +108,7 @@ export class Engine {
   /** Loads catalogue and model. Never rejects: a failed model leaves the fallback ranking working. */
   init(config: EngineConfig): Promise<void> {
     this.config = config;
+    this.model ??= new LazyModel(config.model, { ...this.deps, now: this.now });
     this.readyPromise ??= this.load();
     return this.readyPromise;
   }
@@ -124,32 +125,40 @@ export class Engine {
     await this.loadCatalog();
     this.info.timings.catalogMs = this.now() - started;
     if (this.items.length === 0) return;
-    const modelStart = this.now();
     this.info.status = 'loading';
     this.info.modelId = this.config.model.model;
     try {
-      this.embedder = await this.deps.createEmbedder(this.embedderOptions(this.config.model.backend ?? 'auto'));
-      this.info.backend = this.embedder.backend;
-      this.info.threads = this.embedder.threads;
-      this.info.dim = this.embedder.dim;
-      this.info.loadMs = this.now() - modelStart;
       const file = await fetchVectorFile(this.deps.fetch, this.config.catalogVectorsUrl);
       this.neighbours = this.readNeighbours(file);
+      const ours = file && file.modelId === this.config.model.model ? file : null;
+      this.model.shopWords = ours ? this.readShopWords(ours) : undefined;
+      // With the shop's vectors made by this model, nothing needs the model yet (lazy-model.ts).
+      if (ours) this.model.shape = { modelId: ours.modelId, dtype: this.config.model.dtype ?? 'q8', dim: ours.dim };
+      else await this.model.load();
       const { matrix, source } = await loadItemVectors({
         items: this.items,
-        embedder: this.embedder,
+        embedder: this.model.shape!,
         file,
         cache: await this.openStore(),
-        embed: (texts) => this.embed(texts),
+        embed: (texts) => this.model.embed(texts),
       });
       this.matrix = matrix;
       this.info.catalog.vectors = source;
       this.info.status = 'ready';
     } catch (error) {
-      this.embedder = null;
       this.matrix = null;
       this.info.status = 'failed';
       this.info.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** The shop's own words from its vector file (static models); a damaged section costs them, nothing else. */
+  private readShopWords(file: VecFile): ExtraWords | undefined {
+    try {
+      return readWordsSection(file);
+    } catch (error) {
+      this.deps.onWarning?.(`the vector file's shop words could not be read (${error instanceof Error ? error.message : String(error)})`);
+      return undefined;
     }
   }
 
@@ -168,27 +177,6 @@ export class Engine {
     return this.config.ranking ?? DEFAULT_RANKING;
   }
 
-  private embedderOptions(backend: 'auto' | 'webgpu' | 'wasm'): EmbedderOptions {
-    return {
-      ...this.config.model,
-      backend,
-      onProgress: (p) => {
-        if (typeof p.progress === 'number') this.info.progress = p.progress;
-        this.deps.onProgress?.(p);
-      },
-    };
-  }
-
-  /** The WebGPU device is gone: carry on with the same model on WASM (one warning). */
-  private async switchToWasm(reason: string): Promise<void> {
-    const previous = this.embedder;
-    this.embedder = await this.deps.createEmbedder(this.embedderOptions('wasm'));
-    this.info.backend = this.embedder.backend;
-    this.info.threads = this.embedder.threads;
-    this.deps.onWarning?.(`${reason}; continuing on WASM`);
-    void previous?.dispose().catch(() => {});
-  }
-
   private async loadCatalog(): Promise<void> {
     if (!this.config.catalogUrl) {
       this.info.catalog.error = 'no catalogue configured (init({ catalog }))';
@@ -205,22 +193,6 @@ export class Engine {
     } catch (error) {
       this.info.catalog.error = `catalogue could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
     }
-  }
-
-  private async embed(texts: string[]): Promise<Float32Array[]> {
-    const start = performance.now();
-    if (this.embedder!.backend === 'webgpu' && this.embedder!.isLost()) await this.switchToWasm('the WebGPU device was lost');
-    let vectors: Float32Array[];
-    try {
-      vectors = await this.embedder!.embed(texts, { batchSize: EMBED_BATCH });
-    } catch (error) {
-      if (this.embedder!.backend !== 'webgpu') throw error;
-      await this.switchToWasm(`WebGPU inference failed (${error instanceof Error ? error.message : String(error)})`);
-      vectors = await this.embedder!.embed(texts, { batchSize: EMBED_BATCH });
-    }
-    this.info.timings.embedMs = performance.now() - start;
-    this.info.timings.embedCount = texts.length;
-    return vectors;
   }
 
   /** The device's store in this worker, while the shopper's events live in IndexedDB (consent given). */
@@ -256,18 +228,19 @@ export class Engine {
   }
 
   private async applyNewEvents(): Promise<void> {
-    if (!this.matrix || !this.embedder) return;
+    const shape = this.model?.shape;
+    if (!this.matrix || !shape) return;
     const log = await this.eventLog();
     if (!log) return;
     const start = performance.now();
     this.shopper ??= new ProfileStore({
-      modelId: this.embedder.modelId,
-      dim: this.embedder.dim,
+      modelId: shape.modelId,
+      dim: shape.dim,
       halfLifeMs: this.ranking.halfLifeDays * 24 * 3600 * 1000,
       weights: this.ranking.weights,
     });
     const shopper = this.shopper;
-    const row = new Float32Array(this.embedder.dim);
+    const row = new Float32Array(shape.dim);
     const changed = await shopper.update(
       log,
       this.config.events === 'indexeddb' ? await this.openStore() : null,
@@ -279,7 +252,7 @@ export class Engine {
       async (events) => {
         const queries = shopper.queriesIn(events, (q) => this.queryVectors.has(q));
         if (queries.length === 0) return;
-        const vectors = await this.embed(queries);
+        const vectors = await this.model.embed(queries);
         queries.forEach((q, k) => this.queryVectors.set(q, vectors[k]));
       },
     );
@@ -336,9 +309,11 @@ export class Engine {
     this.taxonomy = taxonomy;
     this.segmentMatrix = null;
     await this.readyPromise;
-    if (!this.embedder) return;
-    const vectors = await this.embed(taxonomy.segments.map((s) => `${s.name}. ${s.description}`));
-    this.segmentMatrix = VectorMatrix.fromRows(vectors, this.embedder.dim);
+    const shape = this.model.shape;
+    if (!shape || !this.matrix) return;
+    // The first segment list may be what loads the model (when the shop's vector file spared it so far).
+    const vectors = await this.model.embed(taxonomy.segments.map((s) => `${s.name}. ${s.description}`));
+    this.segmentMatrix = VectorMatrix.fromRows(vectors, shape.dim);
   }
 
   async segments(): Promise<SegmentMatch[]> {
@@ -366,15 +341,17 @@ export class Engine {
       model: {
         id: this.info.modelId,
         status: this.info.status,
-        backend: this.info.backend,
-        threads: this.info.threads,
-        dim: this.info.dim,
-        loadMs: this.info.loadMs,
-        progress: this.info.progress,
-        error: this.info.error,
+        /** False while the shop's vector file spares the model (it loads at the first query or segment list). */
+        loaded: this.model?.info.loaded ?? false,
+        backend: this.model?.info.backend ?? '',
+        threads: this.model?.info.threads ?? 0,
+        dim: this.model?.shape?.dim ?? 0,
+        loadMs: this.model?.info.loadMs ?? 0,
+        progress: this.model?.info.progress ?? 0,
+        error: this.info.error || this.model?.info.error || '',
       },
       catalog: this.info.catalog,
-      timings: this.info.timings,
+      timings: { ...this.info.timings, embedMs: this.model?.info.embedMs ?? 0, embedCount: this.model?.info.embedCount ?? 0 },
       profile: { top: this.profileSummary(), interactions: this.shopper?.profile?.count ?? 0 },
       segments: this.info.lastSegments,
       recommendations: this.info.lastRecommendations?.map(({ id, score, reason, item }) => ({ id, score, reason, title: item?.title, category: item?.category })) ?? null,

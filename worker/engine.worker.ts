@@ -5,8 +5,9 @@ import { expose } from 'comlink';
 import type { StoredEvent } from '../core/types.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { CONSENT_CHANNEL } from '../src/consent.ts';
-import { createEmbedder, type EmbedderProgress } from './embedder.ts';
+import type { EmbedderProgress } from './embedder.ts';
 import { Engine, type EngineConfig, type EventSourceKind } from './engine.ts';
+import { createModelEmbedder } from './model-loader.ts';
 
 /** What the page lends the worker at init (comlink proxies back to the main thread). */
 export interface PageCallbacks {
@@ -19,7 +20,7 @@ export interface PageCallbacks {
 let page: PageCallbacks | null = null;
 
 const engine = new Engine({
-  createEmbedder,
+  createEmbedder: createModelEmbedder,
   fetch: (input, init) => fetch(input, init),
   pageEvents: { events: async (afterSeq = 0) => (page ? page.events(afterSeq) : []) },
   onProgress: (p) => page?.progress(p),

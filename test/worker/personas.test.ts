@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { personas } from '../../demo/catalog/personas.ts';
 import { DEFAULT_MODEL_ID, defaultModelsRoot } from '../../model/default.ts';
 import { openTacitDB } from '../../src/storage/schema.ts';
-import { createEmbedder } from '../../worker/embedder.ts';
+import { createModelEmbedder } from '../../worker/model-loader.ts';
 import { Engine } from '../../worker/engine.ts';
 
 const ROOT = resolve(__dirname, '../..');
@@ -30,7 +30,7 @@ const FITTING: Record<string, number[]> = {
 describe.each(personas.map((p) => [p.id, p] as const))('persona %s with the default model', (id, persona) => {
   it('moves the top five and the segments to its department', async () => {
     globalThis.indexedDB = new IDBFactory();
-    const engine = new Engine({ createEmbedder, fetch: async () => Response.json(catalog) });
+    const engine = new Engine({ createEmbedder: createModelEmbedder, fetch: async () => Response.json(catalog) });
     await engine.init({ catalogUrl: 'http://shop.test/catalog.json', catalogVectorsUrl: null, model: { model: DEFAULT_MODEL_ID, localModelPath: defaultModelsRoot() }, events: 'indexeddb' });
     await engine.setTaxonomy(taxonomy);
     const db = await openTacitDB();
