@@ -11,7 +11,7 @@ describe('core/int8-dot-kernel.ts', () => {
     expect(Buffer.from(await assembleKernel()).equals(Buffer.from(bytes))).toBe(true);
   });
 
-  it('stays under the 4 KB that Chromium compiles synchronously on the main thread, and needs only SIMD128', () => {
+  it('stays under 4 KB (the oldest Chromium limit for a synchronous compile on the main thread) and needs only SIMD128', () => {
     const bytes = Buffer.from(INT8_DOT_WASM_BASE64, 'base64');
     expect(bytes.length).toBeLessThan(4096);
     expect(WebAssembly.validate(bytes)).toBe(true);
