@@ -23,7 +23,9 @@
 // only for a second operand in 0…127 (the high bit is implementation-defined),
 // so an int8 query needs two dots (positive and negative parts) and this int16
 // one four; on x86 (V8 in Node 20 with --experimental-wasm-relaxed-simd and in
-// Chromium 156) even the two-dot int8 form was 25–40% slower than SIMD128 here.
+// Chromium 156) even the two-dot int8 form was 27–45% slower than SIMD128 here
+// (10k × 192 and × 384, AMD EPYC with AVX-512 VNNI; ARM, where V8 can emit
+// SDOT, was not measured).
 
 import { INT8_DOT_WASM_BASE64 } from './int8-dot-kernel.ts';
 
