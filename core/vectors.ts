@@ -1,10 +1,14 @@
 // Vector maths for the engine: normalisation, int8 quantization and a compact
-// matrix of catalogue vectors with one tight scoring loop.
+// matrix of catalogue vectors scored by one tight loop (core/int8-rows.ts: a
+// WebAssembly SIMD128 kernel, or the same integer arithmetic in JS).
 //
 // Rows are stored as int8 with a per-row scale (max|v|/127, symmetric), so a
 // 10k × 384 catalogue takes 3.8 MB instead of 15 MB. Scores are exact cosines
-// against the *quantized* row: each row's inverse norm is kept beside it, so
-// quantization never pushes a score outside [-1, 1].
+// between the *quantized* row and the query quantized to int16: each row's
+// inverse norm is kept beside it, so quantization never pushes a score outside
+// [-1, 1].
+
+import { Int8Rows, type ScoringPath } from './int8-rows.ts';
 
 /** Euclidean norm. */
 export function norm(v: ArrayLike<number>): number {
@@ -62,18 +66,24 @@ export function quantizeRow(v: ArrayLike<number>, q: Int8Array = new Int8Array(v
 export class VectorMatrix {
   readonly dim: number;
   readonly count: number;
-  /** Row-major quantized values, length count × dim. */
+  /** Row-major quantized values, length count × dim (in the scoring kernel's memory when it has one). */
   readonly data: Int8Array;
   /** Per-row dequantization scale (row i ≈ data[i·dim…] × scales[i]). */
   readonly scales: Float32Array;
+  /** 'simd128' when the WebAssembly kernel scores this matrix, 'js' otherwise (same scores). */
+  readonly scoring: ScoringPath;
   /** 1 / ‖quantized row‖ (0 for a zero row): turns an int8 dot product into a cosine. */
   private readonly invNorms: Float32Array;
+  private readonly rows: Int8Rows;
 
   /**
-   * An all-zero matrix, or one wrapping already-quantized data (e.g. from a
-   * vector file). Wrapped arrays are used as they are, not copied.
+   * An all-zero matrix, or one made from already-quantized data (e.g. from a
+   * vector file): `scales` is used as it is; `data` is copied once into the
+   * matrix's own storage, so later writes to the array passed in are not seen.
+   * `scoring` forces a path (tests, benchmarks); by default the kernel scores
+   * matrices of 4 KB and more where WebAssembly SIMD128 is available.
    */
-  constructor(dim: number, count: number, data?: Int8Array, scales?: Float32Array) {
+  constructor(dim: number, count: number, data?: Int8Array, scales?: Float32Array, scoring?: ScoringPath) {
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`VectorMatrix: dim must be a positive integer, got ${dim}`);
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`VectorMatrix: count must be a non-negative integer, got ${count}`);
     if (data && data.length !== dim * count) {
@@ -84,10 +94,15 @@ export class VectorMatrix {
     }
     this.dim = dim;
     this.count = count;
-    this.data = data ?? new Int8Array(dim * count);
+    this.rows = new Int8Rows(dim, count, scoring);
+    this.scoring = this.rows.path;
+    this.data = this.rows.data;
+    this.invNorms = this.rows.invNorms;
     this.scales = scales ?? new Float32Array(count);
-    this.invNorms = new Float32Array(count);
-    if (data) for (let i = 0; i < count; i++) this.updateInvNorm(i);
+    if (data) {
+      this.data.set(data);
+      for (let i = 0; i < count; i++) this.updateInvNorm(i);
+    }
   }
 
   /** Normalises then quantizes each row. All rows must have the same length. */
@@ -137,57 +152,29 @@ export class VectorMatrix {
 
   /**
    * Cosine similarity of `query` with every row, into `out[0…count)`. The query
-   * need not be unit length (its norm is divided out once). No allocation.
+   * need not be unit length (its norm is divided out once); it is quantized to
+   * int16 first (see core/int8-rows.ts for the precision). No allocation.
    */
   scoreAll(query: Float32Array, out: Float32Array): Float32Array {
     const dim = this.dim;
     if (query.length !== dim) throw new RangeError(`VectorMatrix.scoreAll: query has ${query.length} dims, expected ${dim}`);
     if (out.length < this.count) throw new RangeError(`VectorMatrix.scoreAll: out holds ${out.length}, need ${this.count}`);
-    const qn = norm(query);
-    const qInv = qn > 0 ? 1 / qn : 0;
-    const data = this.data;
-    const invNorms = this.invNorms;
-    // Four partial sums break the add dependency chain; dims need not be a multiple of 4.
-    const dim4 = dim - (dim % 4);
-    for (let i = 0, base = 0; i < this.count; i++, base += dim) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k < dim4; k += 4) {
-        s0 += query[k] * data[base + k];
-        s1 += query[k + 1] * data[base + k + 1];
-        s2 += query[k + 2] * data[base + k + 2];
-        s3 += query[k + 3] * data[base + k + 3];
-      }
-      for (; k < dim; k++) s0 += query[k] * data[base + k];
-      out[i] = (s0 + s1 + s2 + s3) * invNorms[i] * qInv;
-    }
+    this.rows.scoreAll(query, out);
     return out;
   }
 
-  /** Cosine similarity of the query with one row. */
+  /** Cosine similarity of the query with one row: scoreAll's value for that row, before float32 rounding. */
   score(i: number, query: Float32Array): number {
     this.checkRow(i);
-    const qn = norm(query);
-    if (qn === 0) return 0;
-    const base = i * this.dim;
-    let s = 0;
-    for (let k = 0; k < this.dim; k++) s += query[k] * this.data[base + k];
-    return (s * this.invNorms[i]) / qn;
+    if (query.length !== this.dim) throw new RangeError(`VectorMatrix.score: query has ${query.length} dims, expected ${this.dim}`);
+    return this.rows.scoreRow(i, query);
   }
 
   /** Cosine similarity between rows i and j (for MMR diversity). */
   dot(i: number, j: number): number {
     this.checkRow(i);
     this.checkRow(j);
-    const dim = this.dim;
-    const a = i * dim;
-    const b = j * dim;
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += this.data[a + k] * this.data[b + k];
-    return s * this.invNorms[i] * this.invNorms[j];
+    return this.rows.dotRows(i, j) * this.invNorms[i] * this.invNorms[j];
   }
 
   private updateInvNorm(i: number): void {

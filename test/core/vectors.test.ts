@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VectorMatrix, normalize, quantizeRow, norm } from '../../core/vectors.ts';
+import { queryLevels } from '../../core/int8-rows.ts';
 
 /** Deterministic pseudo-random vector (no Math.random in tests). */
 function vec(seed: number, dim: number): Float32Array {
@@ -77,7 +78,7 @@ describe('VectorMatrix', () => {
     expect(out[1]).toBeCloseTo(1, 6);
   });
 
-  it('wraps quantized data, copies rows and rejects mismatched sizes', () => {
+  it('takes quantized data, copies rows and rejects mismatched sizes', () => {
     const copy = new VectorMatrix(dim, 2, matrix.data.slice(0, 2 * dim), matrix.scales.slice(0, 2));
     expect(copy.dot(0, 1)).toBeCloseTo(matrix.dot(0, 1), 10);
     const other = new VectorMatrix(dim, 1);
@@ -96,5 +97,67 @@ describe('VectorMatrix', () => {
     const m = VectorMatrix.fromRows([new Float32Array(4), Float32Array.of(1, 0, 0, 0)]);
     expect(Array.from(m.scoreAll(Float32Array.of(1, 0, 0, 0), new Float32Array(2)))).toEqual([0, 1]);
     expect(Array.from(m.scoreAll(new Float32Array(4), new Float32Array(2)))).toEqual([0, 0]);
+  });
+});
+
+describe('VectorMatrix on the WebAssembly kernel', () => {
+  const dim = 191;
+  const count = 300;
+  const rows = Array.from({ length: count }, (_, i) => vec(i + 7, dim));
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+  it('is chosen for a catalogue-sized matrix and scores exactly like the JS path', () => {
+    const kernel = VectorMatrix.fromRows(rows);
+    const js = new VectorMatrix(dim, count, kernel.data, kernel.scales, 'js');
+    expect(kernel.scoring).toBe('simd128');
+    expect(js.scoring).toBe('js');
+    const query = vec(5000, dim);
+    expect(bits(kernel.scoreAll(query, new Float32Array(count)))).toEqual(bits(js.scoreAll(query, new Float32Array(count))));
+    for (const [i, j] of [[0, 1], [17, 299], [42, 42]]) expect(kernel.dot(i, j)).toBe(js.dot(i, j));
+  });
+
+  it('sees rows written after construction (set, setQuantized, copyRow)', () => {
+    const m = new VectorMatrix(dim, count);
+    const reference = new VectorMatrix(dim, count, undefined, undefined, 'js');
+    expect(m.scoring).toBe('simd128');
+    const query = vec(77, dim);
+    expect(Array.from(m.scoreAll(query, new Float32Array(count))).every((s) => s === 0)).toBe(true);
+    for (let i = 0; i < count; i += 3) {
+      m.set(i, rows[i]);
+      reference.set(i, rows[i]);
+    }
+    const { q, scale } = quantizeRow(normalize(rows[1]));
+    m.setQuantized(1, q, scale);
+    reference.setQuantized(1, q, scale);
+    m.copyRow(2, m, 0);
+    reference.copyRow(2, reference, 0);
+    const out = m.scoreAll(query, new Float32Array(count));
+    expect(bits(out)).toEqual(bits(reference.scoreAll(query, new Float32Array(count))));
+    expect(out[1]).toBeCloseTo(cosine(query, rows[1]), 2);
+    expect(out[2]).toBe(out[0]);
+    expect(out[4]).toBe(0);
+  });
+
+  it('copies data passed to the constructor once', () => {
+    const source = VectorMatrix.fromRows(rows.slice(0, 40));
+    const data = source.data.slice();
+    const m = new VectorMatrix(dim, 40, data, source.scales);
+    data.fill(0);
+    expect(m.dot(3, 3)).toBeCloseTo(1, 6);
+    expect(Array.from(m.data)).toEqual(Array.from(source.data));
+  });
+
+  it('moves cosines by far less than the row quantization does (query quantized to int16)', () => {
+    const m = VectorMatrix.fromRows(rows);
+    const row = new Float32Array(dim);
+    let worst = 0;
+    for (const seed of [1, 2, 3]) {
+      const query = vec(9000 + seed, dim);
+      const out = m.scoreAll(query, new Float32Array(count));
+      for (let i = 0; i < count; i++) worst = Math.max(worst, Math.abs(out[i] - cosine(query, m.row(i, row))));
+    }
+    // The bound is √dim / L; dense queries stay two orders of magnitude under it.
+    expect(worst).toBeLessThan(Math.sqrt(dim) / queryLevels(dim));
+    expect(worst).toBeLessThan(5e-5);
   });
 });
