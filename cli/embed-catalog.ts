@@ -7,8 +7,7 @@
 // item has), embeds the items with them, and stores them in the file's "words" section so the worker
 // uses the same words for this shop's queries.
 
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
 import { write } from './io.ts';
@@ -17,14 +16,11 @@ import { parseDtype, resolveModel } from './model-option.ts';
 import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
 import { quantizeRow } from '../core/vectors.ts';
-import { learnCatalogWords } from '../core/catalog-words.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
-import { createStaticEmbedder, staticEmbedderFromModel } from '../core/static-embedder.ts';
-import { encodeVecFile, wordsSection, type VecSection } from '../core/vecfile.ts';
+import { encodeVecFile } from '../core/vecfile.ts';
+import { embedCatalogItems } from './catalog-vectors.ts';
 import { NEIGHBOUR_OPTIONS, NEIGHBOUR_USAGE, neighbourOptions, orderLines, readLogLines } from './event-log.ts';
-import { createEmbedder } from '../worker/embedder.ts';
-import type { ResolvedModel } from './model-option.ts';
 
 export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
                            [--model-id ID] [--models-dir DIR] [--batch-size N]
@@ -54,17 +50,6 @@ const OPTIONS = {
   ...NEIGHBOUR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** The compact static model file of a model folder (config.json's tacit.static_model), if it has one. */
-function staticModelFile(model: ResolvedModel): string | undefined {
-  const dir = model.embedder.localModelPath ? join(model.embedder.localModelPath, model.embedder.model) : resolve(model.embedder.model);
-  try {
-    const file = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit?: { static_model?: unknown } }).tacit?.static_model;
-    return typeof file === 'string' && existsSync(join(dir, file)) ? join(dir, file) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function readCatalog(path: string): unknown {
   let text: string;
@@ -111,31 +96,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     ...(modelIdOption ? { modelId: modelIdOption } : {}),
   });
   const texts = items.map(itemText);
-  const staticFile = dtype === 'q8' ? staticModelFile(model) : undefined;
-  let vectors: Float32Array[];
-  let dim: number;
-  const sections: VecSection[] = [];
-  let shopWords = 0;
-  if (staticFile) {
-    const base = await createStaticEmbedder({ url: staticFile, modelId: model.modelId });
-    const extraWords = values['no-shop-words'] ? undefined : learnCatalogWords(base, texts);
-    const embedder = extraWords ? staticEmbedderFromModel(base.model, { extraWords, modelId: model.modelId }) : base;
-    vectors = await embedder.embed(texts);
-    dim = embedder.dim;
-    if (extraWords && (extraWords.words.length > 0 || extraWords.center)) {
-      sections.push(wordsSection(extraWords, dim));
-      shopWords = extraWords.words.length;
-    }
-  } else {
-    const embedder = await createEmbedder({ ...model.embedder, dtype });
-    try {
-      vectors = await embedder.embed(texts, { batchSize });
-    } finally {
-      await embedder.dispose();
-    }
-    dim = embedder.dim;
-  }
-
+  const { vectors, dim, sections, shopWords } = await embedCatalogItems(items, model, { dtype, batchSize, shopWords: !values['no-shop-words'] });
   const scales = new Float32Array(items.length);
   const data = new Int8Array(items.length * dim);
   vectors.forEach((vector, i) => {
@@ -175,7 +136,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   await write(
     io.stderr,
     `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim})` +
-      (staticFile ? `, ${shopWords} shop word(s)` : '') +
+      (shopWords > 0 ? `, ${shopWords} shop word(s)` : '') +
       ` → ${out}` +
       (errors.length ? `; ${errors.length} row(s) rejected\n` : '\n'),
   );

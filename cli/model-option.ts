@@ -3,7 +3,7 @@
 // from defaultModelDir()).
 
 import { existsSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.ts';
 import type { EmbedderOptions } from '../worker/embedder.ts';
 import type { EmbedderDtype } from '../core/embedder.ts';
@@ -61,7 +61,9 @@ export async function resolveModel(
     if (!existsSync(join(dir, 'config.json'))) {
       throw new CliError(`--model ${arg}: ${isDirectory(dir) ? 'no config.json in this folder' : 'no such folder'}`);
     }
-    return { embedder: { model: dir }, modelId: id ?? basename(dir) };
+    // Loaded as an id under its parent folder, so the model's id (the folder's name) is what the engine
+    // compares with a vector file's modelId, as in the browser.
+    return { embedder: { model: basename(dir), localModelPath: dirname(dir) }, modelId: id ?? basename(dir) };
   }
   return {
     embedder: { model: arg, ...(options.modelsDir ? { localModelPath: resolve(options.modelsDir) } : {}) },

@@ -1,16 +1,19 @@
 // The row `tacit replay` gives: the same histories through the worker's engine (cli/replay.ts), with
-// the same vector file, as a check that the engine answers what core does, and to show what the engine
-// delivers as wired today.
+// the same vector file and the shop's neighbours in it (as `tacit embed-catalog --orders` writes them),
+// as a check that the engine answers exactly what the default row computes with core's functions.
 
 import { ReplayEngine } from '../../cli/replay.ts';
 import type { Recommender } from './baselines.ts';
 import type { Case, Dataset, Fold } from './data.ts';
-import { storedEvent } from './tacit.ts';
+import { decodeVecFile, encodeVecFile } from '../../core/vecfile.ts';
+import { shopNeighboursSection, storedEvent } from './tacit.ts';
 import type { CatalogVectors } from './vectors.ts';
 
 export async function replayRecommender(data: Dataset, fold: Fold, vectors: CatalogVectors, popularity: Float64Array): Promise<Recommender> {
   const catalog = data.items.map((item, i) => ({ ...item, popularity: popularity[i] }));
-  const replay = await ReplayEngine.create(catalog, vectors.file, { ...vectors.model.embedder, dtype: 'q8' });
+  const file = decodeVecFile(vectors.file);
+  const withNeighbours = encodeVecFile({ ...file, sections: [...(file.sections ?? []), shopNeighboursSection(fold, vectors.items)] });
+  const replay = await ReplayEngine.create(catalog, withNeighbours, { ...vectors.model.embedder, dtype: 'q8' });
   const lists = new Map<Case, number[]>();
   for (const c of fold.cases) {
     const events = c.history.map((e, i) => storedEvent(e, i + 1, vectors.items));

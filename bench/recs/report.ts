@@ -66,8 +66,8 @@ export function markdown(results: DatasetResult[], meta: { command: string; seco
       '',
       `Bar: max(1.2 × ${b.bestSingle} ${f3(b.bestSingleHr)}, blend ${f3(b.blendHr)}) = **${f3(b.required)}**; Tacit default ${f3(b.tacitHr)}: **${b.met ? 'met' : 'not met'}**.`,
       '',
-      `\`tacit replay\` (the worker engine) gave the same top 10 as core without neighbours for ${(100 * r.replayIdentical).toFixed(1)}% of users ` +
-        '(the engine does not read the neighbours section yet; once it does, it answers the default row).',
+      `\`tacit replay\` (the worker's engine, given the same vector file with the shop's neighbours) gave the same top 10 as the ` +
+        `default row for ${(100 * r.replayIdentical).toFixed(1)}% of users.`,
       '',
     );
   }

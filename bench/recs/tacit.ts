@@ -4,6 +4,7 @@
 // The shop's neighbours come from the fold's training lines through `embed-catalog --orders`'s own code
 // (core/co-occurrence.ts) and the vector file's section format (core/neighbours.ts).
 
+import type { VecSection } from '../../core/vecfile.ts';
 import { deriveNeighbours, type CoOccurrenceOptions, type OrderLine } from '../../core/co-occurrence.ts';
 import { purchasedIds } from '../../core/interactions.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours, neighbourIndexFromFile, type NeighbourIndex } from '../../core/neighbours.ts';
@@ -23,12 +24,16 @@ export function storedEvent(e: DatasetEvent, seq: number, items: readonly Catalo
   return { seq, ts: e.ts, event: e.event, properties };
 }
 
-/** The shop's neighbour section, derived from the fold's training lines, as the worker would read it. */
-export function shopNeighbours(fold: Fold, items: readonly CatalogItem[], options: CoOccurrenceOptions = {}): NeighbourIndex | null {
+/** The neighbours section `tacit embed-catalog --orders` would write from the fold's training lines. */
+export function shopNeighboursSection(fold: Fold, items: readonly CatalogItem[], options: CoOccurrenceOptions = {}): VecSection {
   const lines: OrderLine[] = fold.train.flatMap(({ user, events }) => events.map((e) => ({ customer: user, ts: e.ts, itemId: items[e.item].id })));
+  return { kind: NEIGHBOURS_SECTION, meta: {}, payload: encodeNeighbours(deriveNeighbours(lines, items.map((item) => item.id), options)) };
+}
+
+/** The shop's neighbour section, as the worker reads it. */
+export function shopNeighbours(fold: Fold, items: readonly CatalogItem[], options: CoOccurrenceOptions = {}): NeighbourIndex | null {
   const ids = items.map((item) => item.id);
-  const section = encodeNeighbours(deriveNeighbours(lines, ids, options));
-  return neighbourIndexFromFile({ ids, count: ids.length, sections: [{ kind: NEIGHBOURS_SECTION, meta: {}, payload: section }] }, items);
+  return neighbourIndexFromFile({ ids, count: ids.length, sections: [shopNeighboursSection(fold, items, options)] }, items);
 }
 
 export interface TacitOptions {

@@ -1,6 +1,7 @@
 // Catalogue vectors for the evaluation, made the way a shop makes them: the dataset's rows through
-// validateCatalog, each item's itemText through the Node embedder (worker/embedder.ts), quantized into
-// the vector file format (core/vecfile.ts). Embedding a few thousand titles takes a while on two cores,
+// validateCatalog, then exactly `tacit embed-catalog`'s embedding (cli/catalog-vectors.ts: with a static
+// model, the shop's own words learnt from its catalogue), quantized into the vector file format
+// (core/vecfile.ts) with its sections. Embedding a few thousand titles takes a while on two cores,
 // so the file is cached in bench/results/tmp/recs/ (git-ignored) and reused while every row's content
 // hash and the model id still match.
 
@@ -12,7 +13,7 @@ import type { CatalogItem } from '../../core/types.ts';
 import { decodeVecFile, encodeVecFile } from '../../core/vecfile.ts';
 import { VectorMatrix, quantizeRow } from '../../core/vectors.ts';
 import { resolveModel } from '../../cli/model-option.ts';
-import { createEmbedder } from '../../worker/embedder.ts';
+import { embedCatalogItems } from '../../cli/catalog-vectors.ts';
 import { TMP_DIR } from '../lib/paths.ts';
 import type { Dataset } from './data.ts';
 
@@ -45,7 +46,7 @@ export async function catalogVectors(data: Dataset, modelArg: string | undefined
   const texts = items.map(itemText);
   const hashes = texts.map(contentHash);
   const dir = join(TMP_DIR, 'recs');
-  const path = join(dir, `${data.name}.${model.modelId.replace(/[^\w.-]/g, '_')}.q8.vec`);
+  const path = join(dir, `${data.name}.${model.modelId.replace(/[^\w.-]/g, '_')}.q8.v2.vec`);
   if (existsSync(path)) {
     try {
       const bytes = readFileSync(path);
@@ -58,19 +59,12 @@ export async function catalogVectors(data: Dataset, modelArg: string | undefined
     }
   }
   const started = performance.now();
-  const embedder = await createEmbedder({ ...model.embedder, dtype: 'q8' });
-  let vectors: Float32Array[];
-  try {
-    vectors = await embedder.embed(texts, { batchSize: 32 });
-  } finally {
-    await embedder.dispose();
-  }
-  const dim = embedder.dim;
+  const { vectors, dim, sections } = await embedCatalogItems(items, model, { dtype: 'q8' });
   const scales = new Float32Array(items.length);
   const rows = new Int8Array(items.length * dim);
   vectors.forEach((v, i) => (scales[i] = quantizeRow(v, rows.subarray(i * dim, (i + 1) * dim)).scale));
   mkdirSync(dir, { recursive: true });
-  const file = encodeVecFile({ modelId: model.modelId, dim, count: items.length, ids: items.map((it) => it.id), contentHashes: hashes, scales, data: rows });
+  const file = encodeVecFile({ modelId: model.modelId, dim, count: items.length, ids: items.map((it) => it.id), contentHashes: hashes, scales, data: rows, sections });
   writeFileSync(path, file);
   return { model, modelId: model.modelId, items, matrix: new VectorMatrix(dim, items.length, rows, scales), file, cached: false, embedMs: performance.now() - started };
 }

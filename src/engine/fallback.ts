@@ -2,7 +2,7 @@
 // thread from the catalogue. Used whenever the worker is unavailable, slow or has no model.
 
 import { validateCatalog } from '../../core/catalog.ts';
-import { fallbackRank } from '../../core/rank.ts';
+import { fallbackRank } from '../../core/popularity.ts';
 import type { CatalogItem } from '../../core/types.ts';
 import type { RecommendOptions, RecommendResult } from '../types.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyInteraction, createProfile } from '../../core/profile.ts';
-import { fallbackRank, rank } from '../../core/rank.ts';
+import { fallbackRank } from '../../core/popularity.ts';
+import { rank } from '../../core/rank.ts';
 import { resolveRanking } from '../../core/ranking-config.ts';
 import type { CatalogItem, Interaction } from '../../core/types.ts';
 import { VectorMatrix } from '../../core/vectors.ts';
