@@ -5,12 +5,12 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db.ts';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = openDatabase(config.dbPath);
-  const app = await createApp(config, db);
+  const store = await openSqliteStore(config.dbPath);
+  const app = await createApp(config, store);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -18,9 +18,9 @@ async function main(): Promise<void> {
     stopping = true;
     app
       .close()
+      .then(() => store.close())
       .catch((error: unknown) => console.error('tacit server: error while closing:', error))
       .finally(() => {
-        db.close();
         console.log(`tacit server: stopped (${signal})`);
         process.exit(0);
       });

@@ -12,7 +12,7 @@ import { personas } from '../../demo/catalog/personas.ts';
 import { startStaticServer } from '../../scripts/static-server.js';
 import { createApp } from '../../server/app.ts';
 import { makeConfig } from '../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../server/storage/sqlite/sqlite-store.ts';
 import { ROOT, launchBrowser, settledModel, watchPage } from './harness.ts';
 
 const SHOTS = resolve(ROOT, 'test-results/screenshots');
@@ -22,7 +22,7 @@ const EXPECTED_SEGMENTS: Record<string, number[]> = { runner: [1], 'home-cook': 
 let shop: { url: string; close(): Promise<unknown> };
 let server: Awaited<ReturnType<typeof createApp>>;
 let serverUrl: string;
-let db: SqliteDatabase;
+let store: SqliteStore;
 const browsers: Browser[] = [];
 
 beforeAll(async () => {
@@ -34,18 +34,18 @@ beforeAll(async () => {
       { prefix: '/', dir: resolve(ROOT, 'dist/demo') },
     ],
   });
-  db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
-  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: 3600, k: 1 }), db);
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
+  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: 3600, k: 1 }), store);
   serverUrl = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close()));
   await shop?.close();
   await server?.close();
-  db?.close();
+  await store?.close();
 });
 
-const reportsCounted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
 async function openShop(browser: Browser): Promise<{ context: BrowserContext; page: Page; posts: string[]; seen: ReturnType<typeof watchPage> }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });

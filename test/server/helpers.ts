@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { makeConfig, type ServerConfig } from '../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/db.ts';
+import type { SqliteDatabase } from '../../server/storage/sqlite/database.ts';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../../server/storage/sqlite/sqlite-store.ts';
 
 export const WEEK = 604_800;
 /** A fixed instant inside epoch 3000 of one-week epochs (2027-07-…). */
@@ -10,25 +11,33 @@ export const EPOCH0 = 3000;
 
 export interface TestServer {
   app: FastifyInstance;
+  store: SqliteStore;
+  /** the store's connection, for reading rows */
   db: SqliteDatabase;
   config: ServerConfig;
   clock: { ms: number };
   close(): Promise<void>;
 }
 
-export async function makeTestServer(overrides: Partial<ServerConfig> = {}, options: AppOptions = {}, dbPath = ':memory:'): Promise<TestServer> {
+export async function makeTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: AppOptions = {},
+  dbPath = ':memory:',
+  storeOptions: SqliteStoreOptions = {},
+): Promise<TestServer> {
   const config = makeConfig({ dbPath, ...overrides });
-  const db = openDatabase(dbPath);
+  const store = await openSqliteStore(dbPath, storeOptions);
   const clock = { ms: T0 };
-  const app = await createApp(config, db, { now: () => clock.ms, ...options });
+  const app = await createApp(config, store, { now: () => clock.ms, ...options });
   return {
     app,
-    db,
+    store,
+    db: store.database,
     config,
     clock,
     async close() {
       await app.close();
-      db.close();
+      await store.close();
     },
   };
 }

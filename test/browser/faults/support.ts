@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
 import { ROOT, snippetTag, watchPage, type TestServer } from '../harness.ts';
 
@@ -166,7 +166,7 @@ export function isDocumentedReport(body: string | null): boolean {
 
 export interface StatsServer {
   url: string;
-  db: SqliteDatabase;
+  store: SqliteStore;
   reports(): number;
   close(): Promise<void>;
 }
@@ -174,16 +174,17 @@ export interface StatsServer {
 /** The aggregation server in process, allowing the test site's origin. */
 export async function startStatsServer(origin: string, epochSeconds = 3600): Promise<StatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
-  const db = openDatabase(join(dir, 'db.sqlite'));
-  const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), db);
+  const store = await openSqliteStore(join(dir, 'db.sqlite'));
+  const db = store.database;
+  const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), store);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
-    db,
+    store,
     reports: () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n,
     close: async () => {
       await app.close();
-      db.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

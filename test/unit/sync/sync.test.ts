@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { Tacit } from '../../../src/sdk.ts';
 import { ReportSync } from '../../../src/sync.ts';
 import { mulberry32 } from '../../../core/random.ts';
 
 const EPOCH_SECONDS = 3600;
 let clock = Date.UTC(2026, 10, 29, 10, 0, 0);
-let db: SqliteDatabase;
+let store: SqliteStore;
 let app: Awaited<ReturnType<typeof createApp>>;
 let serverUrl: string;
 let warn: ReturnType<typeof vi.spyOn>;
@@ -25,17 +25,17 @@ let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(async () => {
   globalThis.indexedDB = new IDBFactory();
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), db, { now: () => clock });
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), store, { now: () => clock });
   serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
   warn.mockRestore();
   await app.close();
-  db.close();
+  await store.close();
 });
 
-const reportsCounted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
 async function tab(server = serverUrl, config: Record<string, unknown> = {}) {
   const sdk = new Tacit({ now: () => clock });
@@ -119,7 +119,7 @@ describe('ReportSync', () => {
     expect(pending.nextAttemptAt).toBeGreaterThan(clock + 2000); // 5 s × jitter in [0.5, 1.5)
     // Back up on the same port and database.
     const port = Number(new URL(serverUrl).port);
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), db, { now: () => clock });
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), store, { now: () => clock });
     await app.listen({ port, host: '127.0.0.1' });
     clock = pending.nextAttemptAt + 1;
     expect(await sync.sync()).toMatchObject({ sent: true, status: 202 });
@@ -162,9 +162,9 @@ describe('ReportSync', () => {
 
   it('refuses to report when the server asks for more ε than the shop allows', async () => {
     await app.close();
-    db.close();
-    db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), db, { now: () => clock });
+    await store.close();
+    store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), store, { now: () => clock });
     serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const { sync } = await tab(serverUrl, { privacy: { maxEpsilon: 4 } });
     await sync.start();

@@ -6,7 +6,7 @@
  * 2xx. A report the server acknowledged survives a crash or power loss.
  * (NORMAL would be faster but can lose the last transactions on power loss.)
  * Speed comes from group commit instead: one transaction, one fsync, for all
- * reports that arrive together (group-commit.ts, sqlite-writer.ts).
+ * reports that arrive together (../../group-commit.ts, writer.ts).
  *
  * What is stored is counters only: no raw reports, no addresses, no user
  * agents, no per-report timestamps. See SCHEMA below.

@@ -1,0 +1,58 @@
+/**
+ * GET /v1/aggregates (the released epochs) and GET /v1/aggregates/:epoch (one epoch's release).
+ * An epoch is released only once it is closed (protocol/epoch.ts); open epochs answer 409.
+ */
+import type { FastifyInstance } from 'fastify';
+import { epochClosesAtMs, isClosed } from '../../protocol/epoch.ts';
+import { AGGREGATES_PATH } from '../../protocol/paths.ts';
+import { errorBody } from '../http-errors.ts';
+import type { ReleaseService } from '../release-service.ts';
+
+export interface AggregatesRouteOptions {
+  releases: ReleaseService;
+  epochSeconds: number;
+  currentEpoch(): number;
+}
+
+/** The largest time a JavaScript Date can hold (new Date(ms).toISOString() throws beyond it). */
+const MAX_DATE_MS = 8.64e15;
+
+export function aggregatesRoutes(app: FastifyInstance, { releases, epochSeconds, currentEpoch }: AggregatesRouteOptions): void {
+  app.get(AGGREGATES_PATH, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache');
+    const epoch = currentEpoch();
+    return {
+      currentEpoch: epoch,
+      epochs: (await releases.releaseClosedEpochs(epoch - 1)).map((release) => ({
+        taxonomy: release.taxonomy,
+        epoch: release.epoch,
+        startsAt: release.startsAt,
+        endsAt: release.endsAt,
+        reports: release.reports,
+        href: `${AGGREGATES_PATH}/${release.epoch}`,
+      })),
+    };
+  });
+
+  app.get<{ Params: { epoch: string } }>(`${AGGREGATES_PATH}/:epoch`, async (request, reply) => {
+    const text = request.params.epoch;
+    const epoch = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(epoch)) {
+      return reply.code(400).send(errorBody('invalid_epoch', `epoch must be a non-negative integer (got "${text}")`));
+    }
+    if (!isClosed(epoch, currentEpoch())) {
+      const closesAtMs = epochClosesAtMs(epoch, epochSeconds);
+      if (closesAtMs > MAX_DATE_MS) {
+        return reply.code(400).send(errorBody('invalid_epoch', `epoch ${epoch} lies beyond the last representable date`));
+      }
+      const closesAt = new Date(closesAtMs).toISOString();
+      return reply
+        .code(409)
+        .header('cache-control', 'no-store')
+        .send(errorBody('epoch_open', `epoch ${epoch} still accepts reports until ${closesAt}; its aggregates are released after that`, { closesAt }));
+    }
+    const json = await releases.releaseJson(epoch);
+    if (json === null) return reply.code(404).send(errorBody('no_reports', `epoch ${epoch} received no reports`));
+    return reply.header('cache-control', 'public, max-age=3600').type('application/json; charset=utf-8').send(json);
+  });
+}

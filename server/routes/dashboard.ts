@@ -1,0 +1,44 @@
+/** GET /: the HTML dashboard (dashboard-page.ts renders it; no scripts, no external assets). */
+import type { FastifyInstance } from 'fastify';
+import { krrProbabilities } from '../../core/randomized-response.ts';
+import { epochStartMs } from '../../protocol/epoch.ts';
+import { taxonomyDomain, type Taxonomy } from '../../protocol/taxonomy.ts';
+import type { ServerConfig } from '../config.ts';
+import { renderDashboard } from '../dashboard-page.ts';
+import type { ReleaseService } from '../release-service.ts';
+
+export interface DashboardRouteOptions {
+  config: ServerConfig;
+  taxonomy: Taxonomy;
+  releases: ReleaseService;
+  currentEpoch(): number;
+}
+
+/** How many released epochs the page shows. */
+const SHOWN_RELEASES = 8;
+
+export function dashboardRoute(app: FastifyInstance, { config, taxonomy, releases, currentEpoch }: DashboardRouteOptions): void {
+  const { p, q } = krrProbabilities(taxonomyDomain(taxonomy).length, config.epsilon / config.slots);
+  app.get('/', async (_request, reply) => {
+    const epoch = currentEpoch();
+    const html = renderDashboard({
+      taxonomyVersion: taxonomy.version,
+      segmentCount: taxonomy.segments.length,
+      epsilon: config.epsilon,
+      slots: config.slots,
+      p,
+      q,
+      epochSeconds: config.epochSeconds,
+      k: config.k,
+      releaseEpsilon: config.releaseEpsilon,
+      currentEpoch: epoch,
+      currentEpochEndsAt: new Date(epochStartMs(epoch + 1, config.epochSeconds)).toISOString(),
+      releases: (await releases.releaseClosedEpochs(epoch - 1)).slice(0, SHOWN_RELEASES),
+    });
+    return reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'")
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(html);
+  });
+}
