@@ -5,6 +5,7 @@ import { runEmbed } from './embed.ts';
 import { runEmbedCatalog } from './embed-catalog.ts';
 import { CliError } from './errors.ts';
 import { processIO, write } from './io.ts';
+import { runTaxonomy } from './taxonomy.ts';
 import type { CliIO } from './io.ts';
 import { EmbedderError } from '../worker/embedder.ts';
 
@@ -13,12 +14,14 @@ export const USAGE = `usage: tacit <command> [options]
 Commands:
   embed            embed texts from stdin (one per line) → one JSON array per line
   embed-catalog    validate and embed a catalogue → vector file for the worker
+  taxonomy         suggest a segment list from the catalogue's categories, or check one
 
 Run 'tacit <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   embed: runEmbed,
   'embed-catalog': runEmbedCatalog,
+  taxonomy: runTaxonomy,
 };
 
 /** Runs the CLI; resolves to the process exit code. */

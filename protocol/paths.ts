@@ -5,5 +5,10 @@
 export const PARAMS_PATH = '/v1/params';
 export const REPORTS_PATH = '/v1/reports';
 export const AGGREGATES_PATH = '/v1/aggregates';
+/** Every release of the current taxonomy, for spreadsheets (one row per epoch and segment) and as JSON. */
+export const AGGREGATES_CSV_PATH = '/v1/aggregates.csv';
+export const AGGREGATES_JSON_PATH = '/v1/aggregates.json';
 /** Every API route lives under this prefix (CORS and Origin rules apply to it). */
 export const API_PREFIX = '/v1/';
+/** The health check, for load balancers: 200 while the server takes reports, 503 while it drains or its database is down. */
+export const HEALTH_PATH = '/health';

@@ -23,6 +23,7 @@ import { ConnectionRateLimiter } from './rate-limit.ts';
 import { ReleaseService } from './release-service.ts';
 import { aggregatesRoutes } from './routes/aggregates.ts';
 import { dashboardRoute } from './routes/dashboard.ts';
+import { healthRoute } from './routes/health.ts';
 import { paramsRoute } from './routes/params.ts';
 import { reportsRoute } from './routes/reports.ts';
 import type { CountedReport, Store } from './storage/store.ts';
@@ -52,6 +53,8 @@ export interface ReportQueueStatus {
 declare module 'fastify' {
   interface FastifyInstance {
     readonly reportQueue: ReportQueueStatus;
+    /** Starts a graceful shutdown: GET /health answers 503 from now on, so a load balancer takes this process out. */
+    startDraining(): void;
   }
 }
 
@@ -95,6 +98,10 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     keepAliveTimeout: 5000,
   });
 
+  let draining = false;
+  app.decorate('startDraining', () => {
+    draining = true;
+  });
   app.decorate('reportQueue', {
     get pending() {
       return committer.pending;
@@ -129,8 +136,9 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     committer,
     limiter: new ConnectionRateLimiter({ burst: config.rateBurst, perMinute: config.ratePerMinute, now }),
   });
-  aggregatesRoutes(app, { releases, epochSeconds: config.epochSeconds, currentEpoch });
-  dashboardRoute(app, { config, taxonomy, releases, currentEpoch });
+  aggregatesRoutes(app, { releases, taxonomy, epochSeconds: config.epochSeconds, currentEpoch });
+  dashboardRoute(app, { config, taxonomy, releases, store, currentEpoch });
+  healthRoute(app, { store, draining: () => draining });
 
   // Reports still queued when the server closes are committed (their requests are answered first).
   app.addHook('onClose', async () => {

@@ -9,8 +9,20 @@ export interface ServerConfig {
   port: number;
   /** interface to listen on (HOST, default 127.0.0.1) */
   host: string;
-  /** SQLite file (TACIT_DB, default .tacit-data/tacit.sqlite; ':memory:' for tests) */
+  /** SQLite file (TACIT_DB, default .tacit-data/tacit.sqlite; ':memory:' for tests); unused with databaseUrl */
   dbPath: string;
+  /**
+   * PostgreSQL instead of SQLite (TACIT_DATABASE_URL, postgres://user:password@host:port/database):
+   * any number of server processes may share it. Unset (null): the SQLite file.
+   */
+  databaseUrl: string | null;
+  /** the shop's own segment list (TACIT_TAXONOMY, a JSON file; null: the built-in server/taxonomy.json) */
+  taxonomyPath: string | null;
+  /**
+   * on SIGTERM, how long the health check answers 503 before the server stops accepting connections
+   * (TACIT_SHUTDOWN_DRAIN_MS, default 0), so that a load balancer stops sending new requests first
+   */
+  shutdownDrainMs: number;
   /** per-epoch LDP budget of one device's report (TACIT_EPSILON, default 4) */
   epsilon: number;
   /** values per report (TACIT_SLOTS, default 3); each gets epsilon / slots */
@@ -40,6 +52,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   port: 8787,
   host: '127.0.0.1',
   dbPath: '.tacit-data/tacit.sqlite',
+  databaseUrl: null,
+  taxonomyPath: null,
+  shutdownDrainMs: 0,
   epsilon: 4,
   slots: 3,
   epochSeconds: 604_800,
@@ -108,6 +123,22 @@ function originList(env: Env, name: string, fallback: readonly string[]): string
   return origins;
 }
 
+/** A PostgreSQL URL; the message never repeats the value (it may hold a password). */
+function databaseUrl(env: Env, name: string): string | null {
+  const text = raw(env, name);
+  if (text === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (parsed === null || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || parsed.hostname === '') {
+    throw new ConfigError(`${name} must be a PostgreSQL URL such as postgres://user:password@host:5432/tacit (the value is not shown: it may hold a password)`);
+  }
+  return text;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): ServerConfig {
   const host = raw(env, 'HOST') ?? DEFAULT_CONFIG.host;
@@ -116,6 +147,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     port: integer(env, 'PORT', DEFAULT_CONFIG.port, 0, 65_535),
     host,
     dbPath: raw(env, 'TACIT_DB') ?? DEFAULT_CONFIG.dbPath,
+    databaseUrl: databaseUrl(env, 'TACIT_DATABASE_URL'),
+    taxonomyPath: raw(env, 'TACIT_TAXONOMY') ?? null,
+    shutdownDrainMs: integer(env, 'TACIT_SHUTDOWN_DRAIN_MS', DEFAULT_CONFIG.shutdownDrainMs, 0, 600_000),
     epsilon: positiveNumber(env, 'TACIT_EPSILON', DEFAULT_CONFIG.epsilon, 50),
     slots: integer(env, 'TACIT_SLOTS', DEFAULT_CONFIG.slots, 1, 16),
     epochSeconds: integer(env, 'TACIT_EPOCH_SECONDS', DEFAULT_CONFIG.epochSeconds, 60, 366 * 86_400),

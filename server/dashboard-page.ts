@@ -1,9 +1,14 @@
 /**
- * The server's small HTML dashboard: privacy parameters and, per released
- * epoch, the segment sizes as an inline SVG bar chart. No external assets,
- * no scripts; every dynamic string is HTML-escaped.
+ * The server's HTML dashboard: reports received in the open epochs, the newest release with a 95%
+ * interval per segment and a plain warning where the sample is too small to say anything, the
+ * largest segments over the released epochs, the privacy parameters, and links to CSV/JSON exports.
+ * No scripts, no external assets; every dynamic string is HTML-escaped.
  */
-import type { Release } from './release.ts';
+import { AGGREGATES_CSV_PATH, AGGREGATES_JSON_PATH, AGGREGATES_PATH } from '../protocol/paths.ts';
+import { escapeHtml, renderEstimateChart, renderTrendChart, shownSegments } from './dashboard-charts.ts';
+import { estimateInterval, type Release } from './release.ts';
+
+export { escapeHtml };
 
 export interface DashboardInput {
   taxonomyVersion: number;
@@ -17,13 +22,15 @@ export interface DashboardInput {
   releaseEpsilon: number;
   currentEpoch: number;
   currentEpochEndsAt: string;
+  /** reports received so far in the current epoch, and in the previous one (still open for late reports) */
+  currentReports: number;
+  previousReports: number;
+  /** released epochs, newest first */
   releases: Release[];
-  /** epochs closed but with no report (nothing to show) are not listed */
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+/** Below this many reports in an epoch, the page says that its estimates are mostly noise. */
+export const FEW_REPORTS = 100;
 
 function formatNumber(value: number, digits = 3): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
@@ -36,38 +43,45 @@ function formatDuration(seconds: number): string {
   return `${seconds} s`;
 }
 
-const BAR_HEIGHT = 18;
-const BAR_GAP = 6;
-const LABEL_WIDTH = 190;
-const CHART_WIDTH = 640;
+/**
+ * A running count, rounded down to tens: the page is public, and an exact count that ticks up by
+ * one would tell anyone watching it when a report arrived.
+ */
+export function roughCount(reports: number): string {
+  return reports < 10 ? 'fewer than 10' : `about ${Math.floor(reports / 10) * 10}`;
+}
 
-export function renderBarChart(release: Release): string {
-  const shown = release.segments.filter((segment) => segment.estimate !== null);
+const when = (iso: string): string => escapeHtml(iso.slice(0, 16).replace('T', ' '));
+
+function segmentTable(release: Release): string {
+  const shown = shownSegments(release);
   const hidden = release.segments.length - shown.length;
-  if (shown.length === 0) {
-    return `<p class="muted">All ${release.segments.length} segments are below k = ${release.parameters.k} (suppressed).</p>`;
-  }
-  const sorted = [...shown].sort((a, b) => (b.estimate ?? 0) - (a.estimate ?? 0));
-  const max = Math.max(1, ...sorted.map((segment) => segment.estimate ?? 0));
-  const barSpace = CHART_WIDTH - LABEL_WIDTH - 70;
-  const height = sorted.length * (BAR_HEIGHT + BAR_GAP);
-  const rows = sorted
-    .map((segment, index) => {
-      const y = index * (BAR_HEIGHT + BAR_GAP);
-      const width = Math.max(1, Math.round(((segment.estimate ?? 0) / max) * barSpace));
-      const name = escapeHtml(segment.name);
-      return (
-        `<g transform="translate(0 ${y})"><title>${name}: about ${segment.estimate}</title>` +
-        `<text x="${LABEL_WIDTH - 8}" y="${BAR_HEIGHT - 5}" text-anchor="end">${name}</text>` +
-        `<rect x="${LABEL_WIDTH}" y="0" width="${width}" height="${BAR_HEIGHT}" rx="3"></rect>` +
-        `<text x="${LABEL_WIDTH + width + 6}" y="${BAR_HEIGHT - 5}">${segment.estimate}</text></g>`
-      );
+  const rows = shown
+    .map((segment) => {
+      // Older releases were stored without intervals: they follow from the released numbers alone.
+      const { low, high } =
+        segment.low !== null && segment.high !== null ? segment : estimateInterval(segment.estimate, release.reports * release.parameters.slots, release.parameters);
+      const vague = (high - low) / 2 > segment.estimate / 2;
+      const note = vague ? '<span class="warn">Too few reports to say much: the true number could be half this or less.</span>' : '';
+      return `<tr><td>${escapeHtml(segment.name)}</td><td class="num">${segment.estimate}</td><td class="num">${low} – ${high}</td><td>${note}</td></tr>`;
     })
     .join('');
-  const note = hidden > 0 ? `<p class="muted">${hidden} segment(s) below k = ${release.parameters.k} suppressed.</p>` : '';
+  const hiddenRow = hidden > 0 ? `<p class="muted">${hidden} segment(s) hidden: estimated below k = ${release.parameters.k}.</p>` : '';
+  if (shown.length === 0) return `<p class="muted">All ${release.segments.length} segments are hidden: each is estimated below k = ${release.parameters.k}.</p>`;
+  return `<table class="segments"><tr><th>Segment</th><th class="num">Devices (estimate)</th><th class="num">95% interval</th><th></th></tr>${rows}</table>${hiddenRow}`;
+}
+
+function latestRelease(release: Release | undefined): string {
+  if (release === undefined) {
+    return '<p class="muted">No released epoch yet. An epoch is released once it stops accepting reports (one epoch after it ends).</p>';
+  }
+  const small =
+    release.reports < FEW_REPORTS
+      ? `<p class="warn">Only about ${release.reports} reports in this epoch: with so few, the randomized answers and the release noise dominate, and the estimates say little.</p>`
+      : '';
   return (
-    `<svg role="img" aria-label="Segment sizes, epoch ${release.epoch}" width="${CHART_WIDTH}" height="${height}" ` +
-    `viewBox="0 0 ${CHART_WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">${rows}</svg>${note}`
+    `<h2>Epoch ${release.epoch} <small>${when(release.startsAt)} – ${when(release.endsAt)} UTC · about ${release.reports} reports · ` +
+    `<a href="${AGGREGATES_PATH}/${release.epoch}">JSON</a></small></h2>${small}${renderEstimateChart(release)}${segmentTable(release)}`
   );
 }
 
@@ -78,22 +92,17 @@ export function renderDashboard(input: DashboardInput): string {
     ['ε per device per epoch', `${formatNumber(input.epsilon)} (${input.slots} slots × ε/slots = ${formatNumber(epsilonSlot)})`],
     ['Randomized response', `keep p = ${formatNumber(input.p)}, each other value q = ${formatNumber(input.q, 4)}`],
     ['Epoch length', formatDuration(input.epochSeconds)],
-    ['Current epoch', `${input.currentEpoch} (ends ${escapeHtml(input.currentEpochEndsAt)})`],
     ['Release noise', `Laplace, ε = ${formatNumber(input.releaseEpsilon)} per epoch release`],
     ['Suppression', `segments with a noisy estimate below k = ${input.k} are hidden`],
   ];
   const parameterRows = parameters.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${value}</td></tr>`).join('');
-  const releases =
-    input.releases.length === 0
-      ? '<p class="muted">No released epoch yet. An epoch is released once it stops accepting reports (one epoch after it ends).</p>'
-      : input.releases
-          .map(
-            (release) =>
-              `<section><h2>Epoch ${release.epoch} <small>${escapeHtml(release.startsAt.slice(0, 16).replace('T', ' '))} – ` +
-              `${escapeHtml(release.endsAt.slice(0, 16).replace('T', ' '))} UTC · about ${release.reports} reports</small></h2>` +
-              `${renderBarChart(release)}</section>`,
-          )
-          .join('');
+  const now =
+    `<tr><th>Epoch ${input.currentEpoch} (now, ends ${when(input.currentEpochEndsAt)} UTC)</th><td>${roughCount(input.currentReports)} reports so far</td></tr>` +
+    `<tr><th>Epoch ${input.currentEpoch - 1} (still takes late reports)</th><td>${roughCount(input.previousReports)} reports</td></tr>`;
+  const older = input.releases
+    .slice(1)
+    .map((release) => `<li><a href="${AGGREGATES_PATH}/${release.epoch}">Epoch ${release.epoch}</a> · ${when(release.startsAt)} UTC · about ${release.reports} reports</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -104,14 +113,23 @@ export function renderDashboard(input: DashboardInput): string {
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 760px; padding: 0 1rem; color: #1d232a; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.05rem; margin-top: 2rem; } small, .muted { color: #66707a; font-weight: normal; }
 table { border-collapse: collapse; } th, td { text-align: left; padding: .25rem .75rem .25rem 0; vertical-align: top; }
+.num { text-align: right; white-space: nowrap; } .warn { color: #8a4b00; }
 svg text { font: 12px system-ui, sans-serif; fill: #1d232a; } svg rect { fill: #3a7bd5; }
+svg .whisker { stroke: #1d232a; stroke-width: 1.5; } svg .axis { stroke: #99a1a9; }
+.legend .key { border-left: 14px solid; padding-left: .35rem; margin-right: .8rem; }
 </style>
 </head>
 <body>
 <h1>Tacit aggregation server</h1>
 <p>Devices send one randomized report per epoch; this server keeps only counters and releases noisy, debiased segment sizes for closed epochs.</p>
+<table>${now}</table>
+${latestRelease(input.releases[0])}
+<h2>Over epochs</h2>
+${renderTrendChart(input.releases)}
+${older === '' ? '' : `<h2>Earlier releases</h2><ul>${older}</ul>`}
+<h2>Parameters</h2>
 <table>${parameterRows}</table>
-${releases}
+<p>Export every release: <a href="${AGGREGATES_CSV_PATH}">CSV</a> · <a href="${AGGREGATES_JSON_PATH}">JSON</a></p>
 </body>
 </html>
 `;

@@ -3,8 +3,12 @@
  * under its (taxonomy, epoch) key, and from then on the stored one is served. Re-drawing the noise
  * on every request would let an observer average it away.
  *
- * Before computing, the reports still queued for their group commit are committed: one accepted
- * just before the epoch closed would otherwise be missing from the release forever.
+ * Before computing, the reports still queued for this process's group commit are committed: one
+ * accepted just before the epoch closed would otherwise be missing from the release forever. Another
+ * process's queue cannot be flushed from here; instead the store shuts out writes to the epoch while
+ * it computes, and refuses them once it is released (Store.releaseOnce): such a late batch is
+ * answered 503 and its devices retry, then get 422 epoch_closed. No acknowledged report is ever
+ * missing from a release.
  */
 import type { RandomSource } from '../core/random.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
@@ -39,21 +43,22 @@ export class ReleaseService {
     const stored = await store.release(key);
     if (stored !== null) return stored;
     await this.options.flushQueuedReports();
-    const counts = await store.epochCounts(key);
-    if (counts === null) return null;
-    const release = computeRelease({
-      taxonomy: taxonomy.version,
-      epoch,
-      epochSeconds: settings.epochSeconds,
-      segments: taxonomy.segments,
-      counts: counts.counts,
-      epsilon: settings.epsilon,
-      slots: settings.slots,
-      k: settings.k,
-      releaseEpsilon: settings.releaseEpsilon,
-      random: this.options.random,
+    return store.releaseOnce(key, (counts) => {
+      if (counts === null) return null;
+      const release = computeRelease({
+        taxonomy: taxonomy.version,
+        epoch,
+        epochSeconds: settings.epochSeconds,
+        segments: taxonomy.segments,
+        counts: counts.counts,
+        epsilon: settings.epsilon,
+        slots: settings.slots,
+        k: settings.k,
+        releaseEpsilon: settings.releaseEpsilon,
+        random: this.options.random,
+      });
+      return JSON.stringify(release);
     });
-    return store.saveReleaseOnce(key, JSON.stringify(release));
   }
 
   /** Releases every epoch before `closedBefore` that has reports (this taxonomy), newest first. */

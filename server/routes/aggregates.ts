@@ -1,15 +1,19 @@
 /**
- * GET /v1/aggregates (the released epochs) and GET /v1/aggregates/:epoch (one epoch's release).
+ * GET /v1/aggregates (the released epochs), GET /v1/aggregates/:epoch (one epoch's release), and
+ * every release as one export, GET /v1/aggregates.csv and GET /v1/aggregates.json.
  * An epoch is released only once it is closed (protocol/epoch.ts); open epochs answer 409.
  */
 import type { FastifyInstance } from 'fastify';
 import { epochClosesAtMs, isClosed } from '../../protocol/epoch.ts';
-import { AGGREGATES_PATH } from '../../protocol/paths.ts';
+import { AGGREGATES_CSV_PATH, AGGREGATES_JSON_PATH, AGGREGATES_PATH } from '../../protocol/paths.ts';
+import type { Taxonomy } from '../../protocol/taxonomy.ts';
+import { releasesCsv } from '../aggregates-export.ts';
 import { errorBody } from '../http-errors.ts';
 import type { ReleaseService } from '../release-service.ts';
 
 export interface AggregatesRouteOptions {
   releases: ReleaseService;
+  taxonomy: Taxonomy;
   epochSeconds: number;
   currentEpoch(): number;
 }
@@ -17,7 +21,21 @@ export interface AggregatesRouteOptions {
 /** The largest time a JavaScript Date can hold (new Date(ms).toISOString() throws beyond it). */
 const MAX_DATE_MS = 8.64e15;
 
-export function aggregatesRoutes(app: FastifyInstance, { releases, epochSeconds, currentEpoch }: AggregatesRouteOptions): void {
+export function aggregatesRoutes(app: FastifyInstance, { releases, taxonomy, epochSeconds, currentEpoch }: AggregatesRouteOptions): void {
+  app.get(AGGREGATES_CSV_PATH, async (_request, reply) => {
+    const csv = releasesCsv(await releases.releaseClosedEpochs(currentEpoch() - 1));
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-disposition', `attachment; filename="tacit-aggregates-${taxonomy.version}.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(csv);
+  });
+
+  app.get(AGGREGATES_JSON_PATH, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache');
+    return { taxonomy, epochSeconds, releases: await releases.releaseClosedEpochs(currentEpoch() - 1) };
+  });
+
   app.get(AGGREGATES_PATH, async (_request, reply) => {
     reply.header('cache-control', 'no-cache');
     const epoch = currentEpoch();

@@ -6,21 +6,24 @@ import { taxonomyDomain, type Taxonomy } from '../../protocol/taxonomy.ts';
 import type { ServerConfig } from '../config.ts';
 import { renderDashboard } from '../dashboard-page.ts';
 import type { ReleaseService } from '../release-service.ts';
+import type { Store } from '../storage/store.ts';
 
 export interface DashboardRouteOptions {
   config: ServerConfig;
   taxonomy: Taxonomy;
   releases: ReleaseService;
+  store: Store;
   currentEpoch(): number;
 }
 
-/** How many released epochs the page shows. */
-const SHOWN_RELEASES = 8;
+/** How many released epochs the page shows (and charts). */
+const SHOWN_RELEASES = 24;
 
-export function dashboardRoute(app: FastifyInstance, { config, taxonomy, releases, currentEpoch }: DashboardRouteOptions): void {
+export function dashboardRoute(app: FastifyInstance, { config, taxonomy, releases, store, currentEpoch }: DashboardRouteOptions): void {
   const { p, q } = krrProbabilities(taxonomyDomain(taxonomy).length, config.epsilon / config.slots);
   app.get('/', async (_request, reply) => {
     const epoch = currentEpoch();
+    const reportsIn = async (e: number): Promise<number> => (await store.epochCounts({ taxonomy: taxonomy.version, epoch: e }))?.reports ?? 0;
     const html = renderDashboard({
       taxonomyVersion: taxonomy.version,
       segmentCount: taxonomy.segments.length,
@@ -33,6 +36,8 @@ export function dashboardRoute(app: FastifyInstance, { config, taxonomy, release
       releaseEpsilon: config.releaseEpsilon,
       currentEpoch: epoch,
       currentEpochEndsAt: new Date(epochStartMs(epoch + 1, config.epochSeconds)).toISOString(),
+      currentReports: await reportsIn(epoch),
+      previousReports: await reportsIn(epoch - 1),
       releases: (await releases.releaseClosedEpochs(epoch - 1)).slice(0, SHOWN_RELEASES),
     });
     return reply

@@ -32,7 +32,11 @@ export interface EpochSummary extends EpochKey {
 }
 
 export interface Store {
-  /** Adds every report of the batch to the counters in one transaction: resolves once committed; rejects having written none. */
+  /**
+   * Adds every report of the batch to the counters in one transaction: resolves once committed;
+   * rejects having written none, with EpochReleasedError when an epoch of the batch is already
+   * released (a release never changes after it was published).
+   */
   addReports(reports: readonly CountedReport[]): Promise<void>;
   /** Counters of one epoch, or null when it received no report. */
   epochCounts(key: EpochKey): Promise<EpochCounts | null>;
@@ -41,12 +45,25 @@ export interface Store {
   /** The stored release JSON, or null. */
   release(key: EpochKey): Promise<string | null>;
   /**
-   * Stores a release unless one exists and returns the stored one, so that concurrent first
-   * requests all end up serving the same numbers.
+   * The epoch's release, computed once under its unique key: returns the stored one if there is
+   * one; otherwise, with every write to this epoch's counters shut out (in this process and in any
+   * other on the same database), reads the counters, stores what `compute` makes of them and
+   * returns it (null from `compute`: nothing is stored). Whoever asks, and however many processes
+   * ask at once, everybody gets the same release.
    */
-  saveReleaseOnce(key: EpochKey, releaseJson: string): Promise<string>;
+  releaseOnce(key: EpochKey, compute: (counts: EpochCounts | null) => string | null): Promise<string | null>;
+  /** Resolves when the database answers (the health check). */
+  check(): Promise<void>;
   /** Waits for writes in flight and closes the connection(s). */
   close(): Promise<void>;
+}
+
+/** addReports refused a batch: one of its epochs is already released. Nothing of the batch was written. */
+export class EpochReleasedError extends Error {
+  constructor(which: string) {
+    super(`${which} is already released; its counters are final`);
+    this.name = 'EpochReleasedError';
+  }
 }
 
 /** A batch summed per epoch: how many reports, and value → how many slots carried it. */

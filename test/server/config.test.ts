@@ -7,6 +7,9 @@ describe('loadConfig', () => {
       port: 8787,
       host: '127.0.0.1',
       dbPath: '.tacit-data/tacit.sqlite',
+      databaseUrl: null,
+      taxonomyPath: null,
+      shutdownDrainMs: 0,
       epsilon: 4,
       slots: 3,
       epochSeconds: 604_800,
@@ -36,11 +39,17 @@ describe('loadConfig', () => {
       TACIT_RATE_BURST: '4',
       TACIT_RATE_PER_MINUTE: '12',
       TACIT_REQUEST_TIMEOUT_MS: '2500',
+      TACIT_DATABASE_URL: 'postgres://tacit:secret@db.internal:5432/tacit',
+      TACIT_TAXONOMY: '/etc/tacit/segments.json',
+      TACIT_SHUTDOWN_DRAIN_MS: '5000',
     });
     expect(config).toEqual({
       port: 9000,
       host: '0.0.0.0',
       dbPath: '/tmp/x.sqlite',
+      databaseUrl: 'postgres://tacit:secret@db.internal:5432/tacit',
+      taxonomyPath: '/etc/tacit/segments.json',
+      shutdownDrainMs: 5000,
       epsilon: 2.5,
       slots: 2,
       epochSeconds: 60,
@@ -75,8 +84,17 @@ describe('loadConfig', () => {
     ['HOST', 'bad host'],
     ['TACIT_REQUEST_TIMEOUT_MS', '999'],
     ['TACIT_REQUEST_TIMEOUT_MS', '10s'],
+    ['TACIT_DATABASE_URL', 'mysql://u:p@h/db'],
+    ['TACIT_DATABASE_URL', 'db.internal:5432'],
+    ['TACIT_SHUTDOWN_DRAIN_MS', '-1'],
   ])('rejects %s=%s with an error naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('TACIT_DATABASE_URL', () => {
+  it('never repeats the URL in an error (it may hold a password)', () => {
+    expect(() => loadConfig({ TACIT_DATABASE_URL: 'mysql://tacit:hunter2@db/x' })).toThrow(/^(?!.*hunter2).*TACIT_DATABASE_URL/);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { krrProbabilities } from '../../core/randomized-response.ts';
+import { mulberry32 } from '../../core/random.ts';
+import { krrProbabilities, randomizeValue, reportDomain } from '../../core/randomized-response.ts';
 import { computeRelease, laplace } from '../../server/release.ts';
 import { loadTaxonomy } from '../../server/taxonomy-file.ts';
 import { EPOCH0, makeTestServer, postReport, reportBody, WEEK, type TestServer } from './helpers.ts';
@@ -29,12 +30,40 @@ describe('computeRelease', () => {
     for (const segment of taxonomy.segments) if (!counts.has(segment.id)) counts.set(segment.id, observed(0));
     const release = computeRelease({ ...base, counts, random: () => 0.5 }); // ln(0.5) − ln(0.5) = 0: no noise
     expect(release.reports).toBe(reports);
-    expect(release.segments.find((s) => s.id === 1)).toEqual({ id: 1, name: taxonomy.segments[0].name, estimate: 600, suppressed: false });
+    expect(release.segments.find((s) => s.id === 1)).toMatchObject({ id: 1, name: taxonomy.segments[0].name, estimate: 600, suppressed: false });
+    const one = release.segments.find((s) => s.id === 1)!;
+    expect(one.low! < 600 && one.high! > 600).toBe(true);
+    expect(release.segments.find((s) => s.id === 2)).toMatchObject({ low: null, high: null });
     expect(release.segments.find((s) => s.id === 2)).toMatchObject({ estimate: null, suppressed: true });
     expect(release.segments.filter((s) => !s.suppressed)).toHaveLength(1);
     expect(release.parameters).toMatchObject({ countSensitivity: 3, countNoiseScale: 3, domainSize: d });
     expect(release.parameters.estimateNoiseScale).toBeCloseTo(3 / (p - q), 9);
     expect(release.startsAt).toBe(new Date(10 * WEEK * 1000).toISOString());
+  });
+
+  it('publishes a 95% interval that covers the true number of devices in about 95% of epochs', () => {
+    // 600 devices, 150 of them in segment 1 (one slot each), the rest report "none"; every slot
+    // goes through k-RR as on the device, then the release adds its Laplace noise.
+    const random = mulberry32(7);
+    const domain = reportDomain(taxonomy.segments.map((s) => s.id));
+    const epsilonSlot = 4 / 3;
+    const trials = 300;
+    let covered = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const counts = new Map<number, number>();
+      for (let device = 0; device < 600; device++) {
+        for (const truth of [device < 150 ? 1 : 0, 0, 0]) {
+          const value = randomizeValue(truth, domain, epsilonSlot, random);
+          counts.set(value, (counts.get(value) ?? 0) + 1);
+        }
+      }
+      const release = computeRelease({ ...base, k: -1e9, counts, random }); // k far below: nothing suppressed
+      const segment = release.segments.find((s) => s.id === 1)!;
+      if (segment.low! <= 150 && 150 <= segment.high!) covered++;
+    }
+    // Binomial(300, 0.95): sd ≈ 3.8 trials; 93–99.5% leaves room on both sides.
+    expect(covered / trials).toBeGreaterThan(0.93);
+    expect(covered / trials).toBeLessThan(0.995);
   });
 
   it('laplace draws have mean ≈ 0 and mean |x| ≈ scale', () => {

@@ -16,6 +16,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
+export type Transaction<F extends (...args: never[]) => unknown> = Database.Transaction<F>;
+
+/** The message of the error SQLite raises when a batch writes to a released epoch. */
+export const RELEASED_EPOCH_ERROR = 'tacit: an epoch of this batch is already released';
 
 /** Each entry upgrades the schema by one version; never edit a shipped entry, append a new one. */
 const MIGRATIONS: readonly string[] = [
@@ -40,6 +44,16 @@ const MIGRATIONS: readonly string[] = [
     release  TEXT    NOT NULL,          -- JSON of the noisy, suppressed release; computed once
     PRIMARY KEY (taxonomy, epoch)
   ) WITHOUT ROWID;
+  `,
+  // version 2: a released epoch's counters are final. The report total is written last in each
+  // batch's transaction, so refusing it rolls the whole batch back.
+  `
+  CREATE TRIGGER epoch_reports_final_insert BEFORE INSERT ON epoch_reports
+    WHEN EXISTS (SELECT 1 FROM releases WHERE taxonomy = NEW.taxonomy AND epoch = NEW.epoch)
+    BEGIN SELECT RAISE(ABORT, '${RELEASED_EPOCH_ERROR}'); END;
+  CREATE TRIGGER epoch_reports_final_update BEFORE UPDATE ON epoch_reports
+    WHEN EXISTS (SELECT 1 FROM releases WHERE taxonomy = NEW.taxonomy AND epoch = NEW.epoch)
+    BEGIN SELECT RAISE(ABORT, '${RELEASED_EPOCH_ERROR}'); END;
   `,
 ];
 

@@ -6,9 +6,9 @@
  * so that the fsync of each commit does not stall the HTTP thread; an in-memory database (tests)
  * has only one connection and commits on this thread.
  */
-import { openDatabase, type SqliteDatabase } from './database.ts';
+import { openDatabase, RELEASED_EPOCH_ERROR, type SqliteDatabase, type Transaction } from './database.ts';
 import { SqliteWriter, type WriteOp } from './writer.ts';
-import { sumReports, type CountedReport, type EpochCounts, type EpochKey, type EpochSummary, type Store } from '../store.ts';
+import { EpochReleasedError, sumReports, type CountedReport, type EpochCounts, type EpochKey, type EpochSummary, type Store } from '../store.ts';
 
 export interface SqliteStoreOptions {
   /** commit on a writer thread (default true; an in-memory database always commits on this thread) */
@@ -64,31 +64,50 @@ function prepareStatements(db: SqliteDatabase) {
         ORDER BY r.epoch DESC, r.taxonomy DESC`,
     ),
     selectRelease: db.prepare<[number, number], { release: string }>('SELECT release FROM releases WHERE taxonomy = ? AND epoch = ?'),
-    insertRelease: db.prepare<[number, number, string]>(
-      'INSERT INTO releases (taxonomy, epoch, release) VALUES (?, ?, ?) ON CONFLICT (taxonomy, epoch) DO NOTHING',
-    ),
+    insertRelease: db.prepare<[number, number, string]>('INSERT INTO releases (taxonomy, epoch, release) VALUES (?, ?, ?)'),
   };
 }
 
 export class SqliteStore implements Store {
-  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly sql: ReturnType<typeof prepareStatements> & {
+    releaseOnce: Transaction<(key: EpochKey, compute: (counts: EpochCounts | null) => string | null) => string | null>;
+  };
 
   constructor(
     /** the connection on this thread (tests and diagnostics read it directly) */
     readonly database: SqliteDatabase,
     private readonly writer: SqliteWriter | null,
   ) {
-    this.sql = prepareStatements(database);
+    const sql = prepareStatements(database);
+    this.sql = {
+      ...sql,
+      releaseOnce: database.transaction((key: EpochKey, compute: (counts: EpochCounts | null) => string | null) => {
+        const stored = sql.selectRelease.get(key.taxonomy, key.epoch);
+        if (stored) return stored.release;
+        const json = compute(this.readCounts(key));
+        if (json !== null) sql.insertRelease.run(key.taxonomy, key.epoch, json);
+        return json;
+      }),
+    };
   }
 
   async addReports(reports: readonly CountedReport[]): Promise<void> {
     if (reports.length === 0) return;
     const ops = reportWriteOps(reports);
-    if (this.writer) return this.writer.run(ops);
-    this.sql.runOps(ops);
+    try {
+      if (this.writer) await this.writer.run(ops);
+      else this.sql.runOps(ops);
+    } catch (error) {
+      if (error instanceof Error && error.message.includes(RELEASED_EPOCH_ERROR)) throw new EpochReleasedError('an epoch of this batch');
+      throw error;
+    }
   }
 
-  async epochCounts({ taxonomy, epoch }: EpochKey): Promise<EpochCounts | null> {
+  async epochCounts(key: EpochKey): Promise<EpochCounts | null> {
+    return this.readCounts(key);
+  }
+
+  private readCounts({ taxonomy, epoch }: EpochKey): EpochCounts | null {
     const row = this.sql.selectReports.get(taxonomy, epoch);
     if (!row) return null;
     const counts = new Map<number, number>();
@@ -104,9 +123,14 @@ export class SqliteStore implements Store {
     return this.sql.selectRelease.get(taxonomy, epoch)?.release ?? null;
   }
 
-  async saveReleaseOnce({ taxonomy, epoch }: EpochKey, releaseJson: string): Promise<string> {
-    this.sql.insertRelease.run(taxonomy, epoch, releaseJson);
-    return this.sql.selectRelease.get(taxonomy, epoch)!.release;
+  async releaseOnce(key: EpochKey, compute: (counts: EpochCounts | null) => string | null): Promise<string | null> {
+    // IMMEDIATE: the write lock is taken first, so no batch can commit between reading the counters
+    // and storing the release (SQLite has one writer at a time; the writer thread waits).
+    return this.sql.releaseOnce.immediate(key, compute);
+  }
+
+  async check(): Promise<void> {
+    this.database.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
