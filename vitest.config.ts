@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests (Node, with happy-dom per file where a DOM is
-// needed) and browser tests that drive Debian's Chromium through playwright-core.
-// Browser tests run one file at a time: two cores, and each page compiles wasm.
+// Two projects over one test tree that mirrors the source tree (test/core, test/sdk, test/worker, …):
+// fast unit tests in Node (*.test.ts, with happy-dom or fake-indexeddb where needed), and browser tests
+// (*.browser.test.ts) that drive Debian's Chromium through playwright-core. Browser tests run one file
+// at a time: two cores, and each page compiles wasm.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'node_modules/**'],
+          exclude: ['test/**/*.browser.test.ts', 'node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
         },
@@ -18,12 +19,12 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/**/*.browser.test.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          globalSetup: ['test/browser/global-setup.ts'],
+          globalSetup: ['test/support/browser/global-setup.ts'],
         },
       },
     ],

@@ -7,7 +7,7 @@ import { CliError } from './errors.ts';
 import { processIO, write } from './io.ts';
 import { runTaxonomy } from './taxonomy.ts';
 import type { CliIO } from './io.ts';
-import { EmbedderError } from '../worker/embedder.ts';
+import { EmbedderError } from '../core/embedder.ts';
 
 export const USAGE = `usage: tacit <command> [options]
 

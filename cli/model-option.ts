@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.ts';
-import type { EmbedderDtype, EmbedderOptions } from '../worker/embedder.ts';
+import type { EmbedderOptions } from '../worker/embedder.ts';
+import type { EmbedderDtype } from '../core/embedder.ts';
 
 export interface ResolvedModel {
   /** What createEmbedder loads. */

@@ -15,19 +15,14 @@
 // contributions, decayed the same way, with their vectors, to explain
 // recommendations ("Because you viewed …").
 
-import { eventToInteractions, DEFAULT_WEIGHTS } from './interactions.ts';
-import type { Interaction, InteractionKind, InteractionWeights, StoredEvent } from './types.ts';
+import { DEFAULT_WEIGHTS, INTERACTION_KINDS, strongerKind, type InteractionKind, type InteractionWeights } from './event-kinds.ts';
+import { eventToInteractions } from './interactions.ts';
+import type { Interaction, StoredEvent } from './types.ts';
 import { norm, quantizeRow } from './vectors.ts';
 
 export const DEFAULT_HALF_LIFE_MS = 14 * 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_CONTRIBUTIONS = 32;
 const PROFILE_FORMAT = 1;
-/** Strongest first: the kind an explanation names when an item saw several. */
-const KINDS: readonly InteractionKind[] = ['order', 'addToCart', 'click', 'view', 'search', 'remove'];
-
-function strongerKind(a: InteractionKind, b: InteractionKind): InteractionKind {
-  return KINDS.indexOf(b) < KINDS.indexOf(a) ? b : a;
-}
 
 export interface ProfileOptions {
   /** Time for an interaction's weight to halve, in ms (default 14 days). */
@@ -350,7 +345,7 @@ function readContribution(raw: unknown, dim: number): Contribution | null {
   if (!isObject(raw)) return null;
   const { key, itemId, query, title, kind, weight, lastTs, q, scale } = raw;
   if (typeof key !== 'string' || typeof title !== 'string') return null;
-  if (typeof kind !== 'string' || !KINDS.includes(kind as InteractionKind)) return null;
+  if (typeof kind !== 'string' || !INTERACTION_KINDS.includes(kind as InteractionKind)) return null;
   if (!isFiniteNumber(weight) || !isFiniteNumber(lastTs) || !isFiniteNumber(scale) || scale < 0) return null;
   if (!Array.isArray(q) || q.length !== dim) return null;
   if (!q.every((x) => Number.isInteger(x) && x >= -127 && x <= 127)) return null;

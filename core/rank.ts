@@ -1,35 +1,18 @@
 // Ranking: score every catalogue vector against the shopper's profile (and/or
 // the item they are looking at), keep the best 4×limit eligible items, then
-// diversify them with maximal marginal relevance (MMR) and explain each pick by
-// the past interactions that pull it up most.
+// diversify them with maximal marginal relevance (MMR); explain.ts says why
+// each pick was made.
 //
 // Cold start (no profile and no context) and a missing model fall back to
 // popularity, then the shop's own order. Ties always go to the item earlier in
 // the shop's catalogue, so the same inputs give the same list.
 
-import type { CatalogItem, InteractionKind } from './types.ts';
+import { explain } from './explain.ts';
 import type { Profile } from './profile.ts';
 import { contributionsAt, profileVector } from './profile.ts';
+import type { Because, CatalogItem, ReasonKind, Recommendation } from './types.ts';
 import type { VectorMatrix } from './vectors.ts';
 import { norm } from './vectors.ts';
-
-export type ReasonKind = 'profile' | 'similar' | 'blend' | 'popular' | 'shop-order';
-
-/** One past interaction (or the context item) behind a recommendation. */
-export interface Because {
-  itemId?: string;
-  /** Product name, or the search query. */
-  title: string;
-  /** Segment event name ('Product Viewed', 'Order Completed', …), or 'context' for the item on screen. */
-  event: string;
-}
-
-export interface Recommendation {
-  id: string;
-  /** Cosine similarity to the ranking query (popularity share for the fallback; 0 for shop order). */
-  score: number;
-  reason: { kind: ReasonKind; text: string; because: Because[] };
-}
 
 export interface RankResult {
   items: Recommendation[];
@@ -73,48 +56,8 @@ export const DEFAULT_LAMBDA = 0.7;
 export const DEFAULT_CONTEXT_WEIGHT = 0.6;
 /** Candidates considered by MMR, as a multiple of the limit. */
 const POOL_FACTOR = 4;
-/** Past interactions named in one explanation. */
-const MAX_BECAUSE = 2;
-
-const EVENT_NAMES: Readonly<Record<InteractionKind, string>> = {
-  order: 'Order Completed',
-  addToCart: 'Product Added',
-  click: 'Product Clicked',
-  view: 'Product Viewed',
-  search: 'Products Searched',
-  remove: 'Product Removed',
-};
-
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`rank: limit must be a non-negative integer, got ${limit}`);
-}
-
-/** "viewed Trail Runner GTX", "searched for "rain jacket"", … */
-function pastPhrase(kind: InteractionKind, titles: string): string {
-  switch (kind) {
-    case 'order':
-      return `bought ${titles}`;
-    case 'addToCart':
-      return `added ${titles} to your cart`;
-    case 'search':
-      return `searched for ${titles}`;
-    default:
-      return `viewed ${titles}`;
-  }
-}
-
-/** "viewed A and B", "bought A and viewed B": one verb per kind, in order of first use. */
-function describePast(parts: { kind: InteractionKind; title: string }[]): string {
-  const byVerb = new Map<InteractionKind, string[]>();
-  for (const { kind, title } of parts) {
-    // Clicks and views read the same to a shopper.
-    const verb = kind === 'click' ? 'view' : kind;
-    const shown = kind === 'search' ? `"${title}"` : title;
-    const titles = byVerb.get(verb);
-    if (titles) titles.push(shown);
-    else byVerb.set(verb, [shown]);
-  }
-  return [...byVerb].map(([kind, titles]) => pastPhrase(kind, titles.join(' and '))).join(' and ');
 }
 
 function eligibleMask(
@@ -307,44 +250,10 @@ export function rank(input: RankInput): RankResult {
   const contributionNorms = contributions.map((c) => norm(c.vector));
   const row = new Float32Array(dim);
 
-  const out: Recommendation[] = picked.map((i) => {
-    const id = items[i].id;
-    const because: Because[] = [];
-    const phrases: { kind: InteractionKind; title: string }[] = [];
-    if (contributions.length > 0) {
-      matrix.row(i, row);
-      const rowNorm = norm(row);
-      const pulls: { c: number; pull: number }[] = [];
-      for (let c = 0; c < contributions.length; c++) {
-        if (contributions[c].itemId === id || rowNorm === 0 || contributionNorms[c] === 0) continue;
-        let d = 0;
-        const v = contributions[c].vector;
-        for (let k = 0; k < dim; k++) d += row[k] * v[k];
-        const pull = (d / (rowNorm * contributionNorms[c])) * contributions[c].weight;
-        if (pull > 0) pulls.push({ c, pull });
-      }
-      // Strongest pull first; equal pulls keep the stronger contribution first (stable sort).
-      pulls.sort((a, b) => b.pull - a.pull);
-      const wanted = strategy === 'blend' ? 1 : MAX_BECAUSE;
-      for (const { c } of pulls.slice(0, wanted)) {
-        const contribution = contributions[c];
-        const title =
-          contribution.itemId !== undefined ? titleOf(contribution.itemId, contribution.title) : (contribution.query ?? '');
-        const b: Because = { title, event: EVENT_NAMES[contribution.kind] };
-        if (contribution.itemId !== undefined) b.itemId = contribution.itemId;
-        because.push(b);
-        phrases.push({ kind: contribution.kind, title });
-      }
-    }
-    let text: string;
-    if (contextBecause) {
-      because.unshift(contextBecause);
-      text = `Similar to ${contextBecause.title}`;
-      if (phrases.length > 0) text += `, and you ${describePast(phrases)}`;
-    } else {
-      text = phrases.length > 0 ? `Because you ${describePast(phrases)}` : 'Picked for your interests';
-    }
-    return { id, score: scores[i], reason: { kind: strategy, text, because } };
-  });
+  const out: Recommendation[] = picked.map((i) => ({
+    id: items[i].id,
+    score: scores[i],
+    reason: explain({ strategy, itemId: items[i].id, row: matrix.row(i, row), contributions, contributionNorms, context: contextBecause, titleOf }),
+  }));
   return { items: out, strategy };
 }

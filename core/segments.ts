@@ -3,7 +3,7 @@
 // a VectorMatrix; the profile belongs to those whose cosine clears a threshold.
 //
 // Threshold 0.35, measured with the default model (tacit-wordnet-v1) on the demo's six persona journeys
-// (test/unit/engine/personas.test.ts): the persona's own segment scores 0.55–0.84, its neighbours
+// (test/worker/personas.test.ts): the persona's own segment scores 0.55–0.84, its neighbours
 // 0.33–0.46 (cookbooks and baking for a home cook, trail running for a hiker), unrelated segments at most
 // 0.31. A lower value puts shoppers into unrelated segments, which the report then has to hide.
 

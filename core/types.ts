@@ -1,5 +1,10 @@
-// Shared data shapes of the engine core. Plain data only: everything here is
-// structured-cloneable so it can cross the worker boundary and live in IndexedDB.
+// Shared data shapes of the engine core, declared once for the worker, the SDK's public types, the CLI
+// and the benchmarks. Plain data only: everything here is structured-cloneable so it can cross the
+// worker boundary and live in IndexedDB.
+
+import type { InteractionKind } from './event-kinds.ts';
+
+export type { InteractionKind, InteractionWeights } from './event-kinds.ts';
 
 /** One validated candidate product from the shop's catalogue. */
 export interface CatalogItem {
@@ -23,17 +28,16 @@ export interface CatalogError {
   message: string;
 }
 
-/** An event as stored in the IndexedDB `events` store. */
+/** One behaviour event as stored on the device. `seq` is unique and increasing across tabs. */
 export interface StoredEvent {
   seq: number;
+  /** Random per event (not per device): recognises an event saved twice around a navigation. */
+  uid?: string;
   /** Milliseconds since the epoch. */
   ts: number;
   event: string;
   properties: Record<string, unknown>;
 }
-
-/** What kind of signal an interaction is; each kind has a weight. */
-export type InteractionKind = 'order' | 'addToCart' | 'click' | 'view' | 'search' | 'remove';
 
 /**
  * A weighted signal derived from a stored event. Either an item (`itemId`) or a
@@ -50,12 +54,29 @@ export interface Interaction {
   title?: string;
 }
 
-export interface InteractionWeights {
-  order: number;
-  addToCart: number;
-  click: number;
-  view: number;
-  search: number;
-  /** Applied to 'Product Removed'; negative to undo part of an add. */
-  remove: number;
+export type ReasonKind = 'profile' | 'similar' | 'blend' | 'popular' | 'shop-order';
+
+/** One past interaction (or the item on screen) behind a recommendation. */
+export interface Because {
+  itemId?: string;
+  /** Product name, or the search query. */
+  title: string;
+  /** Segment event name ('Product Viewed', 'Order Completed', …), or 'context' for the item on screen. */
+  event: string;
+}
+
+/** Why an item is recommended. `text` is plain text: render it with textContent, never as HTML. */
+export interface Explanation {
+  kind: ReasonKind;
+  text: string;
+  because: Because[];
+}
+
+export interface Recommendation {
+  id: string;
+  /** Cosine similarity to the ranking query (popularity share for the fallback; 0 for shop order). */
+  score: number;
+  reason: Explanation;
+  /** The catalogue entry, so the shop can render the card without a lookup. */
+  item?: CatalogItem;
 }

@@ -44,7 +44,7 @@ const site = await startStaticServer({
   isolated: true,
   mounts: [
     { prefix: '/tacit/', dir: 'dist/tacit' },
-    { prefix: '/', dir: hasDemo ? 'dist/demo' : 'test/browser/fixtures' },
+    { prefix: '/', dir: hasDemo ? 'dist/demo' : 'test/support/browser/fixtures' },
   ],
 });
 console.log(`\n  Demo shop:           ${site.url}/`);

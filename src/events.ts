@@ -1,6 +1,8 @@
-// Validation of behaviour events. Names follow Segment's e-commerce spec so shops can reuse the calls
-// they already make. Validation never throws: it returns a clean copy or the reason it refused.
+// Validation of behaviour events: the required properties of each known event come from
+// core/event-kinds.ts (names follow Segment's e-commerce spec). Validation never throws: it returns a
+// clean copy or the reason it refused.
 
+import { eventRow } from '../core/event-kinds.ts';
 import type { Properties } from './types.ts';
 
 export const LIMITS = {
@@ -11,21 +13,6 @@ export const LIMITS = {
   arrayLength: 50,
   depth: 3,
 } as const;
-
-/** Required properties of the events Tacit understands. Custom events need none. */
-const REQUIRED: Record<string, readonly string[]> = {
-  'Product Viewed': ['product_id'],
-  'Product Clicked': ['product_id'],
-  'Product Added': ['product_id'],
-  'Product Removed': ['product_id'],
-  'Products Searched': ['query'],
-  'Order Completed': ['order_id', 'products'],
-  'Cart Viewed': [],
-  'Checkout Started': [],
-  'Page Viewed': [],
-};
-
-export const KNOWN_EVENTS = Object.freeze(Object.keys(REQUIRED));
 
 // Keys that could reach an object's prototype chain when a stored event is later merged or spread.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -48,7 +35,7 @@ export function validateEvent(name: unknown, properties: unknown): ValidationRes
   const warnings: string[] = [];
   const clean = cleanObject((properties ?? {}) as Record<string, unknown>, 1, `track("${event}")`, warnings);
 
-  const required = REQUIRED[event];
+  const required = eventRow(event)?.required;
   if (required) {
     for (const key of required) {
       const problem = checkRequired(key, clean[key]);

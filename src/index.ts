@@ -9,7 +9,7 @@ import { Tacit, VERSION } from './sdk.ts';
 
 export type * from './types.ts';
 export type { PublicTacit } from './api.ts';
-export { KNOWN_EVENTS } from './events.ts';
+export { KNOWN_EVENTS } from '../core/event-kinds.ts';
 export { VERSION };
 
 export interface CreateOptions {

@@ -1,18 +1,14 @@
 // Public types of the Tacit SDK. Everything here is what a shop developer sees.
 
+import type { InteractionWeights } from '../core/event-kinds.ts';
+import type { Recommendation, StoredEvent } from '../core/types.ts';
+
 export type ConsentState = 'granted' | 'denied' | 'pending';
 
 export type Properties = Record<string, unknown>;
 
-/** One behaviour event as stored on the device. `seq` is unique and increasing across tabs. */
-export interface StoredEvent {
-  seq: number;
-  /** Random per event (not per device): recognises an event saved twice around a navigation. */
-  uid?: string;
-  ts: number;
-  event: string;
-  properties: Properties;
-}
+export type { Because, CatalogItem, Explanation, ReasonKind, Recommendation, StoredEvent } from '../core/types.ts';
+export type { InteractionKind, InteractionWeights, KnownEventName } from '../core/event-kinds.ts';
 
 export interface RetentionConfig {
   /** Events older than this are deleted. Default 90. */
@@ -37,7 +33,8 @@ export interface ModelConfig {
 
 export interface RankingConfig {
   halfLifeDays?: number;
-  weights?: Partial<Record<'order' | 'addToCart' | 'click' | 'view' | 'search', number>>;
+  /** Weight of each interaction kind in the profile (defaults: core/event-kinds.ts). */
+  weights?: Partial<InteractionWeights>;
   /** MMR trade-off between relevance (1) and diversity (0). Default 0.7. */
   lambda?: number;
 }
@@ -85,24 +82,6 @@ export interface RecommendOptions {
   limit?: number;
   exclude?: string[];
   context?: { itemId?: string; weight?: number };
-}
-
-export interface Explanation {
-  kind: 'profile' | 'similar' | 'blend' | 'popular' | 'shop-order';
-  text: string;
-  because: { itemId?: string; title: string; event: string }[];
-}
-
-/** A candidate item as the shop's catalogue describes it (validated by the engine). */
-export type { CatalogItem } from '../core/types.ts';
-import type { CatalogItem } from '../core/types.ts';
-
-export interface Recommendation {
-  id: string;
-  score: number;
-  reason: Explanation;
-  /** The catalogue entry, so the shop can render the card without a lookup. */
-  item?: CatalogItem;
 }
 
 export interface RecommendResult {

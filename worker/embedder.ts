@@ -12,11 +12,11 @@
 // No Node-only module is imported on the browser path: Node built-ins are loaded with dynamic imports
 // inside Node-only branches, behind a variable specifier that bundlers leave alone.
 
+import { EmbedderError, type EmbedOptions, type Embedder, type EmbedderDtype, type Pooling } from '../core/embedder.ts';
 import { browserBackendEnvironment, selectBackend } from './backend.ts';
 import type { Backend, BackendChoice } from './backend.ts';
-
-export type EmbedderDtype = 'q8' | 'fp32' | 'fp16' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
-export type Pooling = 'mean' | 'cls' | 'none';
+import { checkTokenizerMatchesModel, describeLoadError, describeRunError } from './embedder-errors.ts';
+import { DTYPE_SUFFIX, isNode, loadTransformers, nodeModule, type FeatureExtractor, type Tensor } from './transformers.ts';
 
 /** transformers.js' progress events, forwarded unchanged. */
 export interface EmbedderProgress {
@@ -61,108 +61,6 @@ export interface EmbedderOptions {
   browserCache?: boolean;
   onProgress?(progress: EmbedderProgress): void;
 }
-
-export interface EmbedOptions {
-  /** Texts per inference call. Default 32. */
-  batchSize?: number;
-}
-
-export interface Embedder {
-  modelId: string;
-  dtype: EmbedderDtype;
-  pooling: Pooling;
-  /** Length of one vector (the model's hidden size). */
-  dim: number;
-  /** 'cpu' is onnxruntime-node. */
-  backend: Backend | 'cpu';
-  threads: number;
-  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /** WebGPU only: the GPU device was lost (driver reset, tab backgrounded on some systems); recreate on WASM. */
-  isLost(): boolean;
-  dispose(): Promise<void>;
-}
-
-export class EmbedderError extends Error {
-  override name = 'EmbedderError';
-  constructor(
-    message: string,
-    readonly model: string,
-    /** The model file at fault, relative to the model folder, when known. */
-    readonly file?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The slice of transformers.js this module uses (typed here: its own .d.ts types are very wide).
-
-interface Tensor {
-  data: Float32Array | BigInt64Array;
-  dims: number[];
-}
-interface Tokenizer {
-  (texts: string[], options: { padding: boolean; truncation: boolean }): { attention_mask: Tensor };
-  get_vocab(): Map<string, number>;
-  readonly model_max_length: number;
-}
-interface FeatureExtractor {
-  (texts: string[], options: { pooling: Pooling; normalize: boolean }): Promise<Tensor>;
-  tokenizer: Tokenizer;
-  model: { config: Record<string, unknown> };
-  dispose(): Promise<void>;
-}
-interface OnnxWasmEnv {
-  wasmPaths?: string | { mjs?: string; wasm?: string };
-  numThreads?: number;
-}
-interface TransformersEnv {
-  allowLocalModels: boolean;
-  allowRemoteModels: boolean;
-  remoteHost: string;
-  localModelPath: string;
-  useBrowserCache: boolean;
-  useFSCache: boolean;
-  backends: { onnx: { wasm?: OnnxWasmEnv } };
-}
-interface Transformers {
-  env: TransformersEnv;
-  pipeline(task: 'feature-extraction', model: string, options: object): Promise<FeatureExtractor>;
-}
-
-let transformers: Promise<{ module: Transformers; defaults: Pick<TransformersEnv, 'localModelPath' | 'remoteHost'> }> | undefined;
-
-/** Loaded on first use (it is large); its defaults are remembered before anything changes them. */
-function loadTransformers() {
-  transformers ??= import('@huggingface/transformers').then((m) => {
-    const module = m as unknown as Transformers;
-    return { module, defaults: { localModelPath: module.env.localModelPath, remoteHost: module.env.remoteHost } };
-  });
-  return transformers;
-}
-
-const isNode = typeof process !== 'undefined' && process.release?.name === 'node';
-
-/** Node built-ins, imported only on Node paths; the variable specifier keeps bundlers from following it. */
-async function nodeModule<T>(name: string): Promise<T> {
-  const specifier = `node:${name}`;
-  return (await import(/* @vite-ignore */ specifier)) as T;
-}
-
-const DTYPE_SUFFIX: Record<EmbedderDtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-  q4f16: '_q4f16',
-  bnb4: '_bnb4',
-};
-const JSON_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-
-// ---------------------------------------------------------------------------------------------------
 
 export async function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
   const model = options?.model;
@@ -355,103 +253,3 @@ function zeroIfUndefined(vector: Float32Array): Float32Array {
   return vector;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Errors that name the model and the file.
-
-/** Token ids the tokenizer can produce must exist in the model's embedding table, and fit its positions. */
-function checkTokenizerMatchesModel(pipe: FeatureExtractor, model: string): void {
-  if (!pipe.tokenizer) {
-    // transformers.js decides whether a model has a tokenizer by looking for tokenizer_config.json.
-    throw new EmbedderError(
-      `Embedder: model '${model}' has no tokenizer: tokenizer_config.json is missing`,
-      model,
-      'tokenizer_config.json',
-    );
-  }
-  const config = pipe.model.config;
-  const vocabSize = config.vocab_size;
-  const tokenizerSize = pipe.tokenizer.get_vocab().size;
-  if (typeof vocabSize === 'number' && tokenizerSize > vocabSize) {
-    throw new EmbedderError(
-      `Embedder: tokenizer mismatch in model '${model}': tokenizer.json has ${tokenizerSize} tokens but ` +
-        `config.json's vocab_size is ${vocabSize}`,
-      model,
-      'tokenizer.json',
-    );
-  }
-  const positions = config.max_position_embeddings;
-  const maxLength = pipe.tokenizer.model_max_length;
-  if (typeof positions === 'number' && Number.isFinite(maxLength) && maxLength > positions) {
-    throw new EmbedderError(
-      `Embedder: tokenizer mismatch in model '${model}': tokenizer_config.json's model_max_length ${maxLength} ` +
-        `exceeds config.json's max_position_embeddings ${positions}`,
-      model,
-      'tokenizer_config.json',
-    );
-  }
-}
-
-async function describeLoadError(
-  error: unknown,
-  model: string,
-  modelPath: string,
-  dtype: EmbedderDtype,
-  onnxFile: string,
-): Promise<EmbedderError> {
-  const message = error instanceof Error ? error.message : String(error);
-  const prefix = `Embedder: cannot load model '${model}' (dtype ${dtype})`;
-  const fail = (text: string, file?: string) => new EmbedderError(`${prefix}: ${text}`, model, file, { cause: error });
-
-  const missing =
-    /not found locally at "([^"]+)"/.exec(message) ??
-    /Local file missing at "([^"]+)"/.exec(message) ??
-    /Could not locate file: "([^"]+)"/.exec(message) ??
-    /ENOENT[^']*'([^']+)'/.exec(message);
-  if (missing) {
-    const where = missing[1]!;
-    const file = [onnxFile, ...JSON_FILES].find((f) => where.endsWith(f));
-    return fail(`file ${file ?? where} is missing (looked for "${where}")`, file);
-  }
-  const remote = /attempted to load a remote file from: (\S+)/.exec(message);
-  if (remote) return fail(`remote loading is disabled (allowRemote: false), but ${remote[1]} is remote`);
-
-  if (error instanceof SyntaxError || /JSON/.test(message)) {
-    const file = isNode ? await findInvalidJson(modelPath) : undefined;
-    return fail(`${file ?? `one of ${JSON_FILES.join(', ')}`} is not valid JSON (${message})`, file);
-  }
-  if (/protobuf|onnx|Load model|InferenceSession|graph|opset/i.test(message)) {
-    return fail(`${onnxFile} is not a valid ONNX model (${message})`, onnxFile);
-  }
-  return fail(message);
-}
-
-/** Node: which of the model folder's JSON files does not parse. */
-async function findInvalidJson(modelPath: string): Promise<string | undefined> {
-  const fs = await nodeModule<typeof import('node:fs')>('fs');
-  const path = await nodeModule<typeof import('node:path')>('path');
-  const { env } = (await loadTransformers()).module;
-  const dir = fs.existsSync(modelPath) ? modelPath : path.join(env.localModelPath, modelPath);
-  for (const file of JSON_FILES) {
-    try {
-      JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    } catch (error) {
-      if (error instanceof SyntaxError) return file;
-    }
-  }
-  return undefined;
-}
-
-function describeRunError(error: unknown, model: string, onnxFile: string): EmbedderError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/indices|out of (range|bounds)|Gather/i.test(message)) {
-    return new EmbedderError(
-      `Embedder: model '${model}' rejected the tokenizer's output (tokenizer.json does not match ${onnxFile}?): ${message}`,
-      model,
-      onnxFile,
-      { cause: error },
-    );
-  }
-  return new EmbedderError(`Embedder: inference failed for model '${model}' (${onnxFile}): ${message}`, model, onnxFile, {
-    cause: error,
-  });
-}

@@ -2,26 +2,35 @@
 // (transformers.js, onnxruntime-web, the model) lives here, off the page's main thread.
 
 import { expose } from 'comlink';
+import type { StoredEvent } from '../core/types.ts';
+import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { createEmbedder, type EmbedderProgress } from './embedder.ts';
-import { Engine, type EngineConfig, type Taxonomy } from './engine.ts';
+import { Engine, type EngineConfig, type EventSourceKind } from './engine.ts';
 
-let progressListener: ((p: EmbedderProgress) => void) | null = null;
-let warningListener: ((message: string) => void) | null = null;
+/** What the page lends the worker at init (comlink proxies back to the main thread). */
+export interface PageCallbacks {
+  progress(p: EmbedderProgress): void;
+  warning(message: string): void;
+  /** The page's events after `afterSeq`, while the page keeps them in memory. */
+  events(afterSeq: number): Promise<StoredEvent[]>;
+}
+
+let page: PageCallbacks | null = null;
 
 const engine = new Engine({
   createEmbedder,
   fetch: (input, init) => fetch(input, init),
-  onProgress: (p) => progressListener?.(p),
-  onWarning: (message) => warningListener?.(message),
+  pageEvents: { events: async (afterSeq = 0) => (page ? page.events(afterSeq) : []) },
+  onProgress: (p) => page?.progress(p),
+  onWarning: (message) => page?.warning(message),
 });
 
 export const workerApi = {
-  init(config: EngineConfig, onProgress?: (p: EmbedderProgress) => void, onWarning?: (message: string) => void) {
-    progressListener = onProgress ?? null;
-    warningListener = onWarning ?? null;
+  init(config: EngineConfig, callbacks?: PageCallbacks) {
+    page = callbacks ?? null;
     return engine.init(config);
   },
-  setConsent: (persist: boolean) => engine.setConsent(persist),
+  setEventSource: (events: EventSourceKind) => engine.setEventSource(events),
   refresh: () => engine.refresh(),
   recommend: (options: Parameters<Engine['recommend']>[0]) => engine.recommend(options),
   setTaxonomy: (taxonomy: Taxonomy) => engine.setTaxonomy(taxonomy),

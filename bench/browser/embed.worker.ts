@@ -3,7 +3,8 @@
 //
 // Protocol: the page posts { id, method, args } and gets { id, result } or { id, error }.
 
-import { createEmbedder, type Embedder } from '../../worker/embedder.ts';
+import { createEmbedder } from '../../worker/embedder.ts';
+import { type Embedder } from '../../core/embedder.ts';
 
 interface LoadOptions {
   model: string;

@@ -10,7 +10,7 @@ import { DIST_TACIT, ROOT, TMP_DIR } from './paths.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Same flags as the browser tests (test/browser/harness.ts): no sandbox as root, no background traffic. */
+/** Same flags as the browser tests (test/support/browser/harness.ts): no sandbox as root, no background traffic. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

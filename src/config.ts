@@ -1,0 +1,182 @@
+// Every option of init() and its default, resolved once into one frozen config (as transformers.js's
+// env.js does). Nothing else in the SDK or the worker holds a default: they read this. A bad value is
+// reported (one warning naming it) and replaced by its default; nothing throws.
+//
+// Algorithm constants (ranking, profile, segments) are defined where the algorithm is (core/) and read
+// here, so each number exists once.
+
+import { DEFAULT_WEIGHTS, resolveWeights, type InteractionWeights } from '../core/event-kinds.ts';
+import { DEFAULT_HALF_LIFE_MS } from '../core/profile.ts';
+import { DEFAULT_LAMBDA } from '../core/rank.ts';
+import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
+import { DEFAULT_MODEL_ID } from '../model/default.ts';
+import type { Retention } from './storage/store.ts';
+import type { ModelConfig, TacitConfig, TacitError } from './types.ts';
+import type { EmbedderOptions } from '../worker/embedder.ts';
+
+/** The model settings the worker hands to the embedder as they are. */
+export type ModelSettings = Required<Pick<EmbedderOptions, 'model' | 'dtype' | 'pooling' | 'normalize' | 'backend' | 'modelBaseUrl' | 'wasmPaths' | 'allowRemote'>> &
+  Pick<EmbedderOptions, 'remoteHost'>;
+
+export interface ResolvedConfig {
+  /** Absolute URLs, or null when not configured. */
+  catalog: string | null;
+  catalogVectors: string | null;
+  server: string | null;
+  consent: 'granted' | 'pending';
+  /** Where Tacit's own files are served (worker.js, ort/, models/), absolute, ending in '/'. */
+  baseUrl: string;
+  retention: Retention;
+  model: ModelSettings;
+  ranking: { halfLifeMs: number; weights: InteractionWeights; lambda: number };
+  privacy: { maxEpsilon: number; respectGlobalPrivacyControl: boolean };
+  segments: { maxSegments: number; threshold: number };
+  /** How long recommend() and segments() wait for the engine before answering with the fallback. */
+  engineTimeoutMs: number;
+  onError: ((error: TacitError) => void) | null;
+  debug: boolean;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Every default, in one place. */
+export const DEFAULTS = Object.freeze({
+  consent: 'pending',
+  retention: { maxAgeDays: 90, maxEvents: 5000 },
+  model: { id: DEFAULT_MODEL_ID, dtype: 'q8', pooling: 'mean', normalize: true, backend: 'auto', path: 'models/' },
+  ranking: { halfLifeDays: DEFAULT_HALF_LIFE_MS / DAY_MS, weights: DEFAULT_WEIGHTS, lambda: DEFAULT_LAMBDA },
+  privacy: { maxEpsilon: 4, respectGlobalPrivacyControl: true },
+  segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
+  engineTimeoutMs: 8000,
+  debug: false,
+} as const);
+
+const DTYPES: readonly string[] = ['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
+
+export interface ResolveContext {
+  /** The page's URL: relative URLs in the config resolve against it. */
+  pageUrl: string;
+  /** Where tacit.js was loaded from (its folder), unless the config says otherwise. */
+  scriptBaseUrl?: string;
+  warn(code: string, message: string): void;
+}
+
+export function resolveConfig(input: unknown, context: ResolveContext): Readonly<ResolvedConfig> {
+  const bad = (key: string, why: string) => context.warn('invalid-config', `init(config): ${key} ${why}; using the default`);
+  if (input !== undefined && !isObject(input)) bad('config', 'must be an object');
+  const c = (isObject(input) ? input : {}) as TacitConfig & Record<string, unknown>;
+
+  const url = (key: 'catalog' | 'catalogVectors' | 'server' | 'baseUrl', base: string): string | null => {
+    const value = c[key];
+    if (value === undefined) return null;
+    if (typeof value === 'string') {
+      try {
+        return new URL(value, base).href;
+      } catch {
+        // falls through to the warning
+      }
+    }
+    bad(key, 'must be a URL string');
+    return null;
+  };
+  const section = <K extends 'retention' | 'model' | 'ranking' | 'privacy' | 'segments'>(key: K): Record<string, unknown> => {
+    const value = c[key];
+    if (value === undefined) return {};
+    if (isObject(value)) return value;
+    bad(key, 'must be an object');
+    return {};
+  };
+  const number = (key: string, value: unknown, fallback: number, valid: (n: number) => boolean, why: string): number => {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isFinite(value) && valid(value)) return value;
+    bad(key, why);
+    return fallback;
+  };
+  const choice = <T extends string>(key: string, value: unknown, options: readonly T[], fallback: T): T => {
+    if (value === undefined) return fallback;
+    if (options.includes(value as T)) return value as T;
+    bad(key, `must be one of ${options.map((o) => `'${o}'`).join(', ')}`);
+    return fallback;
+  };
+  const flag = (key: string, value: unknown, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    bad(key, 'must be true or false');
+    return fallback;
+  };
+  const positive = (n: number) => n > 0;
+
+  const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? context.scriptBaseUrl ?? new URL('/tacit/', context.pageUrl).href);
+  const retention = section('retention');
+  const model = section('model') as ModelConfig & Record<string, unknown>;
+  const ranking = section('ranking');
+  const privacy = section('privacy');
+  const segments = section('segments');
+  const modelBase = typeof model.baseUrl === 'string' ? model.baseUrl : DEFAULTS.model.path;
+  if (model.baseUrl !== undefined && typeof model.baseUrl !== 'string') bad('model.baseUrl', 'must be a URL string');
+
+  let weights: InteractionWeights = DEFAULTS.ranking.weights;
+  if (ranking.weights !== undefined) {
+    try {
+      if (!isObject(ranking.weights)) throw new RangeError('must be an object of numbers');
+      weights = resolveWeights(ranking.weights as Partial<InteractionWeights>);
+    } catch (error) {
+      bad('ranking.weights', (error as Error).message);
+    }
+  }
+
+  return Object.freeze({
+    catalog: url('catalog', context.pageUrl),
+    catalogVectors: url('catalogVectors', context.pageUrl),
+    server: url('server', context.pageUrl),
+    consent: choice('consent', c.consent, ['granted', 'pending'] as const, DEFAULTS.consent),
+    baseUrl,
+    retention: {
+      maxAgeMs: number('retention.maxAgeDays', retention.maxAgeDays, DEFAULTS.retention.maxAgeDays, positive, 'must be a number > 0') * DAY_MS,
+      maxEvents: number('retention.maxEvents', retention.maxEvents, DEFAULTS.retention.maxEvents, positive, 'must be a number > 0'),
+    },
+    model: {
+      model: typeof model.id === 'string' && model.id.trim() !== '' ? model.id : (model.id !== undefined && bad('model.id', 'must be a non-empty string'), DEFAULTS.model.id),
+      dtype: choice('model.dtype', model.dtype, DTYPES, DEFAULTS.model.dtype) as ModelSettings['dtype'],
+      pooling: choice('model.pooling', model.pooling, ['mean', 'cls'] as const, DEFAULTS.model.pooling),
+      normalize: flag('model.normalize', model.normalize, DEFAULTS.model.normalize),
+      backend: choice('model.backend', model.backend, ['auto', 'webgpu', 'wasm'] as const, DEFAULTS.model.backend),
+      modelBaseUrl: sameOriginPath(new URL(modelBase, baseUrl), context.pageUrl),
+      wasmPaths: new URL('ort/', baseUrl).href,
+      allowRemote: typeof model.remoteHost === 'string',
+      ...(typeof model.remoteHost === 'string' ? { remoteHost: model.remoteHost } : {}),
+    },
+    ranking: {
+      halfLifeMs: number('ranking.halfLifeDays', ranking.halfLifeDays, DEFAULTS.ranking.halfLifeDays, positive, 'must be a number of days > 0') * DAY_MS,
+      weights,
+      lambda: number('ranking.lambda', ranking.lambda, DEFAULTS.ranking.lambda, (n) => n >= 0 && n <= 1, 'must be a number within 0…1'),
+    },
+    privacy: {
+      maxEpsilon: number('privacy.maxEpsilon', privacy.maxEpsilon, DEFAULTS.privacy.maxEpsilon, positive, 'must be a number > 0'),
+      respectGlobalPrivacyControl: flag('privacy.respectGlobalPrivacyControl', privacy.respectGlobalPrivacyControl, DEFAULTS.privacy.respectGlobalPrivacyControl),
+    },
+    segments: {
+      maxSegments: number('segments.maxSegments', segments.maxSegments, DEFAULTS.segments.maxSegments, (n) => Number.isInteger(n) && n >= 0, 'must be an integer ≥ 0'),
+      threshold: number('segments.threshold', segments.threshold, DEFAULTS.segments.threshold, () => true, 'must be a number'),
+    },
+    engineTimeoutMs: number('engineTimeoutMs', c.engineTimeoutMs, DEFAULTS.engineTimeoutMs, positive, 'must be a number of milliseconds > 0'),
+    onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
+    debug: flag('debug', c.debug, DEFAULTS.debug),
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * transformers.js only looks for local model files under a path: given an absolute http URL it silently
+ * skips the tokenizer. Files on the page's origin are therefore passed as a path.
+ */
+function sameOriginPath(url: URL, pageUrl: string): string {
+  return url.origin === new URL(pageUrl).origin ? url.pathname : url.href;
+}

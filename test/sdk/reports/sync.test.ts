@@ -1,0 +1,172 @@
+// The report sync against the real aggregation server (in-process Fastify, SQLite on disk): what leaves the
+// device, exactly once per epoch across tabs, and how failures are retried.
+
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../../server/app.ts';
+import { makeConfig } from '../../../server/config.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
+import { reportTab } from './report-host.ts';
+import { mulberry32 } from '../../../core/random.ts';
+
+const EPOCH_SECONDS = 3600;
+let clock = Date.UTC(2026, 10, 29, 10, 0, 0);
+let store: SqliteStore;
+let app: Awaited<ReturnType<typeof createApp>>;
+let serverUrl: string;
+let warn: ReturnType<typeof vi.spyOn>;
+
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), store, { now: () => clock });
+  serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterEach(async () => {
+  warn.mockRestore();
+  await app.close();
+  await store.close();
+});
+
+const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+
+async function tab(server = serverUrl, config: Record<string, unknown> = {}) {
+  return reportTab(server, { config, now: () => clock, segments: async () => [{ id: 3 }, { id: 7 }], random: mulberry32(42) });
+}
+
+describe('ReportSync', () => {
+  it('sends one report with only the documented fields, and not again in the same epoch', async () => {
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    const { sync } = await tab();
+    (sync as unknown as { fetch: typeof fetch }).fetch = async (input, init) => {
+      if (init?.method === 'POST') sent.push(String(init.body));
+      return realFetch(input, init);
+    };
+    await sync.start();
+    const first = await sync.sync();
+    expect(first).toMatchObject({ sent: true, status: 202 });
+    expect(await sync.sync()).toMatchObject({ sent: false });
+    expect(sent).toHaveLength(1);
+    const body = JSON.parse(sent[0]);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(body.epoch).toBe(Math.floor(clock / 1000 / EPOCH_SECONDS));
+    expect(body.segments).toHaveLength(3);
+    expect(reportsCounted()).toBe(1);
+    expect(sync.inspect()).toMatchObject({ lastReport: { status: 202, body: sent[0] }, pendingReport: null });
+  });
+
+  it('two tabs racing for the same epoch send exactly one report', async () => {
+    const a = await tab();
+    const b = await tab();
+    await Promise.all([a.sync.start(), b.sync.start()]);
+    await Promise.all([a.sync.sync(), b.sync.sync(), a.sync.sync(), b.sync.sync()]);
+    expect(reportsCounted()).toBe(1);
+  });
+
+  it('never resends a report whose page went away before the answer (the server may have it)', async () => {
+    const a = await tab();
+    await a.sync.start();
+    const posts: string[] = [];
+    // Page A's request leaves, then the page navigates: its promise never settles.
+    (a.sync as unknown as { fetch: typeof fetch }).fetch = (_input, init) => {
+      posts.push(String(init?.body));
+      return new Promise<Response>(() => {});
+    };
+    void a.sync.sync();
+    await new Promise((r) => setTimeout(r, 50));
+    clock += 10 * 60_000; // much later, another page of the same epoch
+    const b = await tab();
+    await b.sync.start();
+    expect(await b.sync.sync()).toMatchObject({ sent: false, reason: 'nothing due' });
+    expect(posts).toHaveLength(1);
+    expect(reportsCounted()).toBe(0);
+  });
+
+  it('sends a new report in the next epoch', async () => {
+    const { sync } = await tab();
+    await sync.start();
+    await sync.sync();
+    clock += EPOCH_SECONDS * 1000;
+    await sync.sync();
+    expect(reportsCounted()).toBe(2);
+  });
+
+  it('keeps the report while the server is down and sends it with backoff once it is back', async () => {
+    const { sync } = await tab();
+    await sync.start();
+    await app.close(); // server goes down after the parameters were loaded
+    const failed = await sync.sync();
+    expect(failed).toMatchObject({ sent: false, status: 'network-error' });
+    const pending = sync.inspect().pendingReport as { nextAttemptAt: number; attempts: number };
+    expect(pending.attempts).toBe(1);
+    expect(pending.nextAttemptAt).toBeGreaterThan(clock + 2000); // 5 s × jitter in [0.5, 1.5)
+    // Back up on the same port and database.
+    const port = Number(new URL(serverUrl).port);
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), store, { now: () => clock });
+    await app.listen({ port, host: '127.0.0.1' });
+    clock = pending.nextAttemptAt + 1;
+    expect(await sync.sync()).toMatchObject({ sent: true, status: 202 });
+    expect(reportsCounted()).toBe(1);
+  });
+
+  it('honours 429 Retry-After and drops a report the server rejects for good', async () => {
+    let answer = { status: 429, headers: { 'retry-after': '120' } as Record<string, string> };
+    const bodies: string[] = [];
+    const fake: Server = createServer((req, res) => {
+      if (req.url === '/v1/params') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({ taxonomy: { version: 1, segments: [{ id: 3, name: 'a' }, { id: 7, name: 'b' }] }, epsilon: 4, slots: 3, epochSeconds: EPOCH_SECONDS }),
+        );
+        return;
+      }
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end('{"ok":false}');
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const { sync } = await tab(url);
+    await sync.start();
+    await sync.sync();
+    const pending = sync.inspect().pendingReport as { nextAttemptAt: number };
+    expect(pending.nextAttemptAt).toBeGreaterThanOrEqual(clock + 120_000);
+    answer = { status: 400, headers: {} };
+    clock = pending.nextAttemptAt;
+    await sync.sync();
+    expect(sync.inspect().pendingReport).toBeNull();
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toBe(bodies[0]); // the same report, never a re-randomized one
+    expect(warn.mock.calls.some((c: unknown[]) => String(c[0]).includes('rejected the report (400)'))).toBe(true);
+    await new Promise((r) => fake.close(r));
+  });
+
+  it('refuses to report when the server asks for more ε than the shop allows', async () => {
+    await app.close();
+    await store.close();
+    store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), store, { now: () => clock });
+    serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { sync } = await tab(serverUrl, { privacy: { maxEpsilon: 4 } });
+    await sync.start();
+    expect(await sync.sync()).toMatchObject({ sent: false });
+    expect(reportsCounted()).toBe(0);
+    expect(warn.mock.calls.filter((c: unknown[]) => String(c[0]).includes('ε = 8'))).toHaveLength(1);
+  });
+
+  it('sends nothing without consent', async () => {
+    const { sync } = reportTab(serverUrl, { consent: 'pending', now: () => clock });
+    await sync.start();
+    expect(await sync.sync()).toMatchObject({ sent: false, reason: 'no consent' });
+    expect(reportsCounted()).toBe(0);
+  });
+});

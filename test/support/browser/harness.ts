@@ -1,0 +1,108 @@
+// Shared pieces of the browser tests: Debian's Chromium through playwright-core, and a static server
+// that serves Tacit's build and the test pages from one origin, like a shop would.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStaticServer } from '../../../scripts/static-server.js';
+
+export const ROOT = resolve(__dirname, '../../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags Chromium needs on these machines (no sandbox as root, no background traffic on a closed network). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function launchBrowser(options: { webgpu?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...(options.webgpu ? ['--enable-unsafe-webgpu'] : [])],
+  });
+}
+
+export interface TestServer {
+  url: string;
+  close(): Promise<unknown>;
+}
+
+export function serveTestSite(options: { isolated?: boolean; mounts?: { prefix: string; dir: string }[] } = {}): Promise<TestServer> {
+  return startStaticServer({
+    isolated: options.isolated,
+    mounts: [
+      { prefix: '/tacit/', dir: resolve(ROOT, 'dist/tacit') },
+      { prefix: '/', dir: resolve(ROOT, 'test/support/browser/fixtures') },
+      ...(options.mounts ?? []),
+    ],
+  }) as Promise<TestServer>;
+}
+
+/** The built snippet, pointed at a given SDK URL: exactly what a shop pastes. */
+export function snippetTag(sdkUrl = '/tacit/tacit.js'): string {
+  const code = readFileSync(resolve(ROOT, 'dist/tacit/snippet.min.js'), 'utf8').replace('SDK_URL', sdkUrl);
+  return `<script>${code}</script>`;
+}
+
+/** Collects uncaught page errors and console warnings, for "never throws into the page" checks. */
+export function watchPage(page: Page) {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return { errors, warnings };
+}
+
+/** Reads Tacit's events straight from IndexedDB with the raw API (not through the SDK). */
+export function readStoredEvents(page: Page): Promise<{ seq: number; ts: number; event: string; properties: Record<string, unknown> }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolvePromise, reject) => {
+        const open = indexedDB.open('tacit');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('events')) {
+            db.close();
+            resolvePromise([]);
+            return;
+          }
+          const request = db.transaction('events').objectStore('events').getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolvePromise(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 900 } });
+}
+
+/**
+ * Polls tacit.inspect() until the engine has settled (model ready or failed) and returns its model info.
+ * (Polled from Node: page.waitForFunction does not await a predicate that returns a promise.)
+ */
+export async function settledModel(page: Page, timeoutMs = 150_000): Promise<{ status: string; backend: string; id: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const model = await page
+      .evaluate(async () => (await (window as unknown as { tacit: { inspect(): Promise<{ model?: { status: string } }> } }).tacit.inspect()).model ?? null)
+      .catch(() => null); // a navigation in between: try again
+    if (model && (model.status === 'ready' || model.status === 'failed')) return model as { status: string; backend: string; id: string };
+    if (Date.now() > deadline) throw new Error(`the engine did not settle within ${timeoutMs} ms (last: ${JSON.stringify(model)})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
