@@ -1,11 +1,12 @@
-// Benchmark 6: the real aggregation server (server/main.ts, its own process) loaded by autocannon
+// Benchmark 6 (BENCH_INGEST_SETUPS=sqlite,pg1,pg2 chooses the set-ups): the real aggregation server (server/main.ts, its own process) loaded by autocannon
 // (bench/ingest-load.ts, its own process) over loopback with valid reports, on three set-ups side by
 // side: the SQLite file (one process), PostgreSQL with one server process, and PostgreSQL with two
 // server processes sharing it (one load generator per process, half the connections each). After
 // each, the servers are stopped and the counters in the database must equal the 2xx responses.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -31,6 +32,12 @@ interface Setup {
   env: Record<string, string>;
   /** reports and slot counts stored (read after the servers stopped) */
   stored(): Promise<{ reports: number; values: number }>;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
 }
 
 function waitForListening(server: ChildProcess): Promise<string> {
@@ -115,6 +122,9 @@ async function measure(setup: Setup, seconds: number): Promise<BenchResult[]> {
       };
     };
     const warmUp = await load(PROBE_REQUESTS);
+    // The machine is shared: server CPU per report is the figure that does not depend on the neighbours' load.
+    const serverCpu = () => servers.reduce((ms, server) => ms + cpuMs(server.child.pid!), 0);
+    const cpuBefore = serverCpu();
     let rate = warmUp.ok / Math.max(warmUp.duration, 0.1);
     let accepted = warmUp.ok;
     const runs: Awaited<ReturnType<typeof load>>[] = [];
@@ -125,6 +135,7 @@ async function measure(setup: Setup, seconds: number): Promise<BenchResult[]> {
       accepted += run.ok;
       rate = run.ok / Math.max(run.duration, 0.1);
     }
+    const cpuPerReport = (serverCpu() - cpuBefore) / runs.reduce((n, r) => n + r.ok, 0);
     await Promise.all(servers.map((server) => server.stop()));
     const sent = runs.reduce((n, r) => n + r.ok, 0);
     const elapsed = runs.reduce((t, r) => t + r.duration, 0);
@@ -139,6 +150,12 @@ async function measure(setup: Setup, seconds: number): Promise<BenchResult[]> {
     return [
       sqlite ? atLeast(throughput, 5000) : throughput,
       sqlite ? atMost(p99, 25) : p99,
+      {
+        name: `server ingest (${setup.label}): server CPU per report`,
+        unit: 'ms',
+        value: Number(cpuPerReport.toFixed(4)),
+        note: `user + system time of the server process(es) over the measured runs ÷ reports; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)} at the end`,
+      },
       {
         name: `server ingest (${setup.label}): stored reports − 2xx responses (nothing lost)`,
         unit: 'reports',
@@ -165,6 +182,9 @@ async function postgresStored(url: string): Promise<{ reports: number; values: n
   }
 }
 
+/** Which set-ups to run: BENCH_INGEST_SETUPS=sqlite,pg1,pg2 (default all three). */
+const SETUPS = new Set((process.env.BENCH_INGEST_SETUPS ?? 'sqlite,pg1,pg2').split(',').map((name) => name.trim()));
+
 export async function benchIngest(seconds = 30): Promise<BenchResult[]> {
   const dir = join(TMP_DIR, 'ingest');
   rmSync(dir, { recursive: true, force: true });
@@ -187,14 +207,16 @@ export async function benchIngest(seconds = 30): Promise<BenchResult[]> {
     },
   };
   try {
-    results.push(...(await measure(sqlite, seconds)));
+    if (SETUPS.has('sqlite')) results.push(...(await measure(sqlite, seconds)));
   } catch (error) {
     results.push(failed('server ingest (SQLite)', 'reports/s', error));
   }
+  const postgres = [1, 2].filter((processes) => SETUPS.has(`pg${processes}`));
+  if (postgres.length === 0) return results;
   let cluster: PostgresCluster | null = null;
   try {
     cluster = await startPostgres();
-    for (const processes of [1, 2]) {
+    for (const processes of postgres) {
       const url = await cluster.createDatabase(`ingest_${processes}`);
       const label = `PostgreSQL, ${processes} process${processes > 1 ? 'es' : ''}`;
       try {

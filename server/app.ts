@@ -26,8 +26,13 @@ import { dashboardRoute } from './routes/dashboard.ts';
 import { healthRoute } from './routes/health.ts';
 import { paramsRoute } from './routes/params.ts';
 import { reportsRoute } from './routes/reports.ts';
-import type { CountedReport, Store } from './storage/store.ts';
+import { tokensRoutes } from './routes/tokens.ts';
+import type { CountedReport, ReportOutcome, Store } from './storage/store.ts';
 import { loadTaxonomy } from './taxonomy-file.ts';
+import { TokenIssuer } from './tokens/issuer.ts';
+import { loadTokenKeys } from './tokens/keys.ts';
+import { TokenVerifier } from './tokens/verifier.ts';
+import { TOKEN_REQUEST_LENGTH, TOKEN_REQUEST_MEDIA_TYPE } from '../protocol/token.ts';
 
 export interface AppOptions {
   /** clock in Unix milliseconds (tests move it to close epochs) */
@@ -41,6 +46,9 @@ export interface AppOptions {
   /** group commit: commit at once when this many reports are queued (default 1000) */
   commitMaxBatch?: number;
 }
+
+/** How often the nonces and spent tokens of closed epochs are deleted. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /** The group-commit queue of POST /v1/reports, for diagnostics and tests. */
 export interface ReportQueueStatus {
@@ -66,7 +74,7 @@ export async function createApp(config: ServerConfig, store: Store, options: App
   const now = options.now ?? Date.now;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const currentEpoch = (): number => epochOf(now(), config.epochSeconds);
-  const committer = new GroupCommitter<CountedReport>({
+  const committer = new GroupCommitter<CountedReport, ReportOutcome>({
     // A failed commit is answered 503 to each of its reports; the operator learns of it here (once
     // per batch, with the database's message only: no report content).
     commit: (reports) =>
@@ -77,6 +85,7 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     maxDelayMs: options.commitDelayMs,
     maxBatch: options.commitMaxBatch,
   });
+  const tokenKeys = await loadTokenKeys(config);
   const releases = new ReleaseService({
     store,
     taxonomy,
@@ -111,11 +120,15 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     },
   } satisfies ReportQueueStatus);
 
-  // Only text/plain bodies exist in this API: a browser can POST them cross-origin without a
-  // preflight. Everything else is 415. The bytes are kept as they are; the report route decodes them
-  // as strict UTF-8.
+  // Reports are text/plain: a browser can POST them cross-origin without a preflight. Every other
+  // type but the token request is 415. The bytes are kept as they are; the report route decodes
+  // them as strict UTF-8, and each route checks that the type is its own.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('text/plain', { parseAs: 'buffer', bodyLimit: config.maxBody }, (_request, body, done) => {
+    done(null, body);
+  });
+  // The one other type: a Privacy Pass token request (binary, fixed length), for POST /v1/tokens only.
+  app.addContentTypeParser(TOKEN_REQUEST_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: TOKEN_REQUEST_LENGTH * 2 }, (_request, body, done) => {
     done(null, body);
   });
 
@@ -128,23 +141,41 @@ export async function createApp(config: ServerConfig, store: Store, options: App
   );
   registerCors(app, config.origins);
 
-  paramsRoute(app, { params: { ...config, taxonomy }, currentEpoch });
+  paramsRoute(app, { params: { ...config, taxonomy }, token: tokenKeys?.params ?? null, currentEpoch });
   reportsRoute(app, {
     rules: reportRules({ taxonomy, slots: config.slots }),
     maxBody: config.maxBody,
+    epochSeconds: config.epochSeconds,
     currentEpoch,
     committer,
     limiter: new ConnectionRateLimiter({ burst: config.rateBurst, perMinute: config.ratePerMinute, now }),
+    tokens:
+      tokenKeys === null
+        ? null
+        : { verifier: new TokenVerifier(tokenKeys, config.tokenIssuerName), keys: tokenKeys, issuerName: config.tokenIssuerName, required: config.requireToken },
   });
+  if (tokenKeys?.privateKey) {
+    const limits = { perAddress: config.tokensPerAddress, perMinute: config.tokensPerMinute, epochSeconds: config.epochSeconds, now };
+    tokensRoutes(app, { issuer: new TokenIssuer({ ...tokenKeys, privateKey: tokenKeys.privateKey }, limits), keys: tokenKeys });
+  }
   aggregatesRoutes(app, { releases, taxonomy, epochSeconds: config.epochSeconds, currentEpoch });
   dashboardRoute(app, { config, taxonomy, releases, store, currentEpoch });
   healthRoute(app, { store, draining: () => draining });
 
+  // Nonces and spent tokens are kept only while their epoch takes reports.
+  const sweep = setInterval(() => {
+    store.sweep(Math.floor(now() / 1000)).catch((error: unknown) => console.error(`tacit server: sweeping closed epochs failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
   // Reports still queued when the server closes are committed (their requests are answered first).
   app.addHook('onClose', async () => {
+    clearInterval(sweep);
     await committer.close();
   });
 
   await app.ready();
+  // More connections than this are closed at once, unanswered (Node's own limit on the socket server).
+  app.server.maxConnections = config.maxConnections;
   return app;
 }

@@ -66,8 +66,8 @@ function segmentTable(release: Release): string {
       return `<tr><td>${escapeHtml(segment.name)}</td><td class="num">${segment.estimate}</td><td class="num">${low} – ${high}</td><td>${note}</td></tr>`;
     })
     .join('');
-  const hiddenRow = hidden > 0 ? `<p class="muted">${hidden} segment(s) hidden: estimated below k = ${release.parameters.k}.</p>` : '';
-  if (shown.length === 0) return `<p class="muted">All ${release.segments.length} segments are hidden: each is estimated below k = ${release.parameters.k}.</p>`;
+  const hiddenRow = hidden > 0 ? `<p class="muted">${hidden} segment(s) hidden: not clearly above k = ${release.parameters.k}.</p>` : '';
+  if (shown.length === 0) return `<p class="muted">All ${release.segments.length} segments are hidden: none is clearly above k = ${release.parameters.k}.</p>`;
   return `<table class="segments"><tr><th>Segment</th><th class="num">Devices (estimate)</th><th class="num">95% interval</th><th></th></tr>${rows}</table>${hiddenRow}`;
 }
 
@@ -93,7 +93,7 @@ export function renderDashboard(input: DashboardInput): string {
     ['Randomized response', `keep p = ${formatNumber(input.p)}, each other value q = ${formatNumber(input.q, 4)}`],
     ['Epoch length', formatDuration(input.epochSeconds)],
     ['Release noise', `Laplace, ε = ${formatNumber(input.releaseEpsilon)} per epoch release`],
-    ['Suppression', `segments with a noisy estimate below k = ${input.k} are hidden`],
+    ['Suppression', `a segment is shown only when its whole 95% interval is at least k = ${input.k}`],
   ];
   const parameterRows = parameters.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${value}</td></tr>`).join('');
   const now =

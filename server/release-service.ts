@@ -1,7 +1,7 @@
 /**
  * Release once: a closed epoch's release is computed the first time anyone asks for it, stored
- * under its (taxonomy, epoch) key, and from then on the stored one is served. Re-drawing the noise
- * on every request would let an observer average it away.
+ * under its (taxonomy, epoch length, epoch) key, and from then on the stored one is served.
+ * Re-drawing the noise on every request would let an observer average it away.
  *
  * Before computing, the reports still queued for this process's group commit are committed: one
  * accepted just before the epoch closed would otherwise be missing from the release forever. Another
@@ -9,11 +9,16 @@
  * it computes, and refuses them once it is released (Store.releaseOnce): such a late batch is
  * answered 503 and its devices retry, then get 422 epoch_closed. No acknowledged report is ever
  * missing from a release.
+ *
+ * What is released does not tell which epochs had reports: every closed epoch from the first one
+ * with data on is released, from its counters or, without any, from zero counts (noise only). The
+ * list of releases holds the recent closed epochs whether or not anyone reported in them.
  */
 import type { RandomSource } from '../core/random.ts';
+import { isClosed } from '../protocol/epoch.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { computeRelease, type Release } from './release.ts';
-import type { Store } from './storage/store.ts';
+import type { EpochCounts, ReleaseSeries, Store } from './storage/store.ts';
 
 export interface ReleaseSettings {
   epochSeconds: number;
@@ -33,43 +38,54 @@ export interface ReleaseServiceOptions {
   random?: RandomSource;
 }
 
-export class ReleaseService {
-  constructor(private readonly options: ReleaseServiceOptions) {}
+/** How many of the latest closed epochs a listing releases (if not yet released). */
+export const RELEASE_WINDOW = 12;
 
-  /** The stored release JSON of a closed epoch, computing and storing it on first use; null without reports. */
-  async releaseJson(epoch: number): Promise<string | null> {
-    const { store, taxonomy, settings } = this.options;
-    const key = { taxonomy: taxonomy.version, epoch };
-    const stored = await store.release(key);
-    if (stored !== null) return stored;
-    await this.options.flushQueuedReports();
-    return store.releaseOnce(key, (counts) => {
-      if (counts === null) return null;
-      const release = computeRelease({
-        taxonomy: taxonomy.version,
-        epoch,
-        epochSeconds: settings.epochSeconds,
-        segments: taxonomy.segments,
-        counts: counts.counts,
-        epsilon: settings.epsilon,
-        slots: settings.slots,
-        k: settings.k,
-        releaseEpsilon: settings.releaseEpsilon,
-        random: this.options.random,
-      });
-      return JSON.stringify(release);
-    });
+export class ReleaseService {
+  private readonly series: ReleaseSeries;
+
+  constructor(private readonly options: ReleaseServiceOptions) {
+    this.series = { taxonomy: options.taxonomy.version, epochSeconds: options.settings.epochSeconds };
   }
 
-  /** Releases every epoch before `closedBefore` that has reports (this taxonomy), newest first. */
-  async releaseClosedEpochs(closedBefore: number): Promise<Release[]> {
-    await this.options.flushQueuedReports(); // so that epochsBefore also sees an epoch whose only reports are queued
-    const releases: Release[] = [];
-    for (const summary of await this.options.store.epochsBefore(closedBefore)) {
-      if (summary.taxonomy !== this.options.taxonomy.version) continue;
-      const json = await this.releaseJson(summary.epoch);
-      if (json !== null) releases.push(JSON.parse(json) as Release);
+  private compute(epoch: number, counts: EpochCounts | null): string {
+    const { taxonomy, settings } = this.options;
+    const release = computeRelease({
+      taxonomy: taxonomy.version,
+      epoch,
+      epochSeconds: settings.epochSeconds,
+      segments: taxonomy.segments,
+      counts: counts?.counts ?? new Map(),
+      epsilon: settings.epsilon,
+      slots: settings.slots,
+      k: settings.k,
+      releaseEpsilon: settings.releaseEpsilon,
+      random: this.options.random,
+    });
+    return JSON.stringify(release);
+  }
+
+  /**
+   * The release JSON of a closed epoch, computing and storing it on first use; null for an epoch
+   * before the first one with data (nothing was ever counted under this taxonomy and epoch length).
+   */
+  async releaseJson(epoch: number, currentEpoch: number): Promise<string | null> {
+    if (!isClosed(epoch, currentEpoch)) throw new RangeError(`epoch ${epoch} is not closed`);
+    const key = { ...this.series, epoch };
+    const stored = await this.options.store.release(key);
+    if (stored !== null) return stored;
+    await this.options.flushQueuedReports(); // also makes the first epoch with data visible
+    const first = await this.options.store.firstEpoch(this.series);
+    if (first === null || epoch < first) return null;
+    return this.options.store.releaseOnce(key, (counts) => this.compute(epoch, counts));
+  }
+
+  /** Releases the latest RELEASE_WINDOW closed epochs (from the first with data on), then lists the stored releases, newest first. */
+  async latestReleases(currentEpoch: number, limit: number): Promise<Release[]> {
+    const newestClosed = currentEpoch - 2;
+    for (let epoch = newestClosed; epoch > newestClosed - RELEASE_WINDOW && epoch >= 0; epoch--) {
+      if ((await this.releaseJson(epoch, currentEpoch)) === null) break; // before the first epoch with data
     }
-    return releases;
+    return (await this.options.store.releases(this.series, limit)).map((json) => JSON.parse(json) as Release);
   }
 }

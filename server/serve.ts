@@ -48,4 +48,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const segments = `taxonomy version ${taxonomy.version}, ${taxonomy.segments.length} segments`;
   console.log(`tacit server: listening on http://${host}:${address.port} (database ${description}; ${segments})`);
+  if (config.requireToken && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
+    console.log('tacit server: report tokens required, with an issuer key made for this process only (set TACIT_TOKEN_KEY to keep one across restarts)');
+  }
 }

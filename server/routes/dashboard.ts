@@ -23,7 +23,8 @@ export function dashboardRoute(app: FastifyInstance, { config, taxonomy, release
   const { p, q } = krrProbabilities(taxonomyDomain(taxonomy).length, config.epsilon / config.slots);
   app.get('/', async (_request, reply) => {
     const epoch = currentEpoch();
-    const reportsIn = async (e: number): Promise<number> => (await store.epochCounts({ taxonomy: taxonomy.version, epoch: e }))?.reports ?? 0;
+    const reportsIn = async (e: number): Promise<number> =>
+      (await store.epochCounts({ taxonomy: taxonomy.version, epochSeconds: config.epochSeconds, epoch: e }))?.reports ?? 0;
     const html = renderDashboard({
       taxonomyVersion: taxonomy.version,
       segmentCount: taxonomy.segments.length,
@@ -38,7 +39,7 @@ export function dashboardRoute(app: FastifyInstance, { config, taxonomy, release
       currentEpochEndsAt: new Date(epochStartMs(epoch + 1, config.epochSeconds)).toISOString(),
       currentReports: await reportsIn(epoch),
       previousReports: await reportsIn(epoch - 1),
-      releases: (await releases.releaseClosedEpochs(epoch - 1)).slice(0, SHOWN_RELEASES),
+      releases: await releases.latestReleases(epoch, SHOWN_RELEASES),
     });
     return reply
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'")

@@ -5,9 +5,11 @@ import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
-export async function openStore(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'>): Promise<{ store: Store; description: string }> {
+export async function openStore(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath' | 'epochSeconds'>): Promise<{ store: Store; description: string }> {
+  // The epoch length is for migrating rows written before counters were keyed by it.
+  const context = { epochSeconds: config.epochSeconds };
   if (config.databaseUrl !== null) {
-    return { store: await openPostgresStore(config.databaseUrl), description: describeUrl(config.databaseUrl) };
+    return { store: await openPostgresStore(config.databaseUrl, context), description: describeUrl(config.databaseUrl) };
   }
-  return { store: await openSqliteStore(config.dbPath), description: `SQLite ${config.dbPath}` };
+  return { store: await openSqliteStore(config.dbPath, context), description: `SQLite ${config.dbPath}` };
 }

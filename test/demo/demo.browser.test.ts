@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { personas } from '../../demo/catalog/personas.ts';
 import { startStaticServer } from '../../scripts/static-server.js';
+import { NONCE_PATTERN } from '../../protocol/report.ts';
 import { createApp } from '../../server/app.ts';
 import { makeConfig } from '../../server/config.ts';
 import { openSqliteStore, type SqliteStore } from '../../server/storage/sqlite/sqlite-store.ts';
@@ -137,8 +138,9 @@ describe('demo shop: privacy', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=report-body]')?.textContent?.includes('"segments"'), undefined, { timeout: 30_000 });
     const shown = (await page.getByTestId('report-body').textContent())!.trim();
     const body = JSON.parse(shown);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
     expect(body.segments).toHaveLength(3);
+    expect(body.nonce).toMatch(NONCE_PATTERN);
     // Everything POSTed anywhere during the whole visit: reports only, each exactly of the documented
     // shape, one per epoch, the last one the body the panel shows; the server counted each of them.
     expect(posts.length).toBeGreaterThanOrEqual(1);
@@ -146,7 +148,7 @@ describe('demo shop: privacy', () => {
       expect(p.startsWith(`${serverUrl}/v1/reports {`)).toBe(true);
       return JSON.parse(p.slice(p.indexOf(' ') + 1));
     });
-    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments']);
+    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
     expect(new Set(sent.map((r) => r.epoch)).size).toBe(sent.length);
     expect(posts.at(-1)).toBe(`${serverUrl}/v1/reports ${shown}`);
     expect(reportsCounted()).toBe(sent.length);

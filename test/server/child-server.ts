@@ -75,8 +75,10 @@ export function readCounters(dbPath: string): CounterRows {
   const db = new Database(dbPath, { readonly: true });
   try {
     return {
-      reports: db.prepare<[], CounterRows['reports'][number]>('SELECT * FROM epoch_reports ORDER BY taxonomy, epoch').all(),
-      counts: db.prepare<[], CounterRows['counts'][number]>('SELECT * FROM epoch_counts ORDER BY taxonomy, epoch, value').all(),
+      reports: db.prepare<[], CounterRows['reports'][number]>('SELECT taxonomy, epoch, reports FROM epoch_reports ORDER BY taxonomy, epoch_seconds, epoch').all(),
+      counts: db.prepare<[], CounterRows['counts'][number]>(
+        'SELECT taxonomy, epoch, value, count FROM epoch_counts ORDER BY taxonomy, epoch_seconds, epoch, value',
+      ).all(),
     };
   } finally {
     db.close();

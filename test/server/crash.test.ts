@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { writeReportBody } from '../../protocol/report.ts';
 import { readCounters, readPostgresCounters, startChildServer, type ChildServer, type CounterRows } from './child-server.ts';
 import { startPostgres, type PostgresCluster } from './postgres-cluster.ts';
 
@@ -90,7 +91,7 @@ interface Round {
 }
 
 /** Sends reports from CONCURRENCY parallel clients and SIGKILLs the server after KILL_AFTER_ACKS acks. */
-async function loadAndKill(server: ChildServer, body: string): Promise<Round> {
+async function loadAndKill(server: ChildServer, body: () => string): Promise<Round> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const round: Round = { acked: 0, unacked: 0, refused: 0, inFlightAtKill: -1, failedBeforeKill: 0 };
   let started = 0;
@@ -101,7 +102,7 @@ async function loadAndKill(server: ChildServer, body: string): Promise<Round> {
       started++;
       inFlight++;
       try {
-        const status = await post(server.port, agent, body);
+        const status = await post(server.port, agent, body()); // a new report (nonce) each time
         if (status >= 200 && status < 300) round.acked++;
         else round.refused++;
       } catch {
@@ -129,7 +130,7 @@ describe.each(DATABASES)('SIGKILL during a load of concurrent reports, on %s', (
     const env = { ...RATE_ENV, ...database.env };
     let server = await startChildServer(join(dir, 'unused.sqlite'), env);
     const { currentEpoch } = (await (await fetch(`${server.url}/v1/params`)).json()) as { currentEpoch: number };
-    const body = JSON.stringify({ taxonomy: 1, epoch: currentEpoch, segments: [5, 6, 0] });
+    const body = () => writeReportBody({ taxonomy: 1, epoch: currentEpoch, segments: [5, 6, 0] });
 
     let acked = 0;
     let unacked = 0;
@@ -156,7 +157,7 @@ describe.each(DATABASES)('SIGKILL during a load of concurrent reports, on %s', (
     // The restarted server is healthy: the database passes its integrity check and counts new reports.
     await database.check();
     const before = (await database.read()).reports[0].reports;
-    expect(await post(server.port, new Agent(), body)).toBe(202);
+    expect(await post(server.port, new Agent(), body())).toBe(202);
     expect((await database.read()).reports[0].reports).toBe(before + 1);
     server.child.kill('SIGTERM');
     expect((await server.exited()).code).toBe(0);

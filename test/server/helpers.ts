@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { writeReportBody } from '../../protocol/report.ts';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { makeConfig, type ServerConfig } from '../../server/config.ts';
 import type { SqliteDatabase } from '../../server/storage/sqlite/database.ts';
@@ -42,16 +43,17 @@ export async function makeTestServer(
   };
 }
 
-/** Every counter row, for "nothing changed" assertions. */
+/** Every counter row (whatever the epoch length), for "nothing changed" assertions. */
 export function counters(db: SqliteDatabase): unknown {
   return {
-    reports: db.prepare('SELECT * FROM epoch_reports ORDER BY taxonomy, epoch').all(),
-    counts: db.prepare('SELECT * FROM epoch_counts ORDER BY taxonomy, epoch, value').all(),
+    reports: db.prepare('SELECT taxonomy, epoch, reports FROM epoch_reports ORDER BY taxonomy, epoch_seconds, epoch').all(),
+    counts: db.prepare('SELECT taxonomy, epoch, value, count FROM epoch_counts ORDER BY taxonomy, epoch_seconds, epoch, value').all(),
   };
 }
 
+/** A valid report body, as the device writes it (with a fresh nonce: every call is a new report). */
 export function reportBody(epoch: number, segments: number[], taxonomy = 1): string {
-  return JSON.stringify({ taxonomy, epoch, segments });
+  return writeReportBody({ taxonomy, epoch, segments });
 }
 
 export async function postReport(app: FastifyInstance, payload: string, headers: Record<string, string> = {}) {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { writeReportBody } from '../../protocol/report.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import { startPostgres, type PostgresCluster } from './postgres-cluster.ts';
@@ -54,8 +55,8 @@ describe('two server processes on one PostgreSQL', () => {
     expect(paramsA).toEqual(paramsB);
     expect(paramsA.taxonomy.segments.map((s: { name: string }) => s.name)).toEqual(SEGMENTS.map((s) => s.name));
     const { currentEpoch: epoch, taxonomy } = paramsA;
-    const body = JSON.stringify({ taxonomy: taxonomy.version, epoch, segments: [11, 12, 0] });
-    const send = (server: ChildServer) => fetch(`${server.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body }).then((r) => r.status);
+    const body = () => writeReportBody({ taxonomy: taxonomy.version, epoch, segments: [11, 12, 0] });
+    const send = (server: ChildServer) => fetch(`${server.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: body() }).then((r) => r.status);
     const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) => send(i % 2 ? a : b)));
     expect(statuses).toEqual(Array(300).fill(202));
     for (const server of [a, b]) expect((await fetch(`${server.url}/health`)).status).toBe(200);

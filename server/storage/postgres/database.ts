@@ -20,12 +20,18 @@ export const SHARDS = 16;
  * batches take it shared, the release takes it exclusive. A collision of two keys' hashes only
  * makes them wait on each other; it cannot break the protocol.
  */
-export function epochLockKey(taxonomy: string, epoch: string): string {
-  return `hashtextextended(format('tacit-epoch:%s:%s', ${taxonomy}, ${epoch}), 0)`;
+export function epochLockKey(taxonomy: string, epochSeconds: string, epoch: string): string {
+  return `hashtextextended(format('tacit-epoch:%s:%s:%s', ${taxonomy}, ${epochSeconds}, ${epoch}), 0)`;
+}
+
+/** What a migration may need to know about the server that runs it. */
+export interface MigrationContext {
+  /** the configured epoch length: rows from before schema version 2 are assumed to be counted with it */
+  epochSeconds: number;
 }
 
 /** Each entry upgrades the schema by one version; never edit a shipped entry, append a new one. */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((context: MigrationContext) => string))[] = [
   // version 1
   `
   CREATE TABLE epoch_reports (
@@ -50,6 +56,32 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (taxonomy, epoch)
   );
   `,
+  // version 2: keyed by epoch length too (an epoch number means nothing without it: changing
+  // TACIT_EPOCH_SECONDS must not release an open epoch); report nonces and spent tokens of the open
+  // epochs. Existing rows were counted with the epoch length configured now.
+  ({ epochSeconds }) => `
+  ALTER TABLE epoch_reports ADD COLUMN epoch_seconds INTEGER NOT NULL DEFAULT ${Math.trunc(epochSeconds)};
+  ALTER TABLE epoch_reports ALTER COLUMN epoch_seconds DROP DEFAULT;
+  ALTER TABLE epoch_reports DROP CONSTRAINT epoch_reports_pkey, ADD PRIMARY KEY (taxonomy, epoch_seconds, epoch, shard);
+  ALTER TABLE epoch_counts ADD COLUMN epoch_seconds INTEGER NOT NULL DEFAULT ${Math.trunc(epochSeconds)};
+  ALTER TABLE epoch_counts ALTER COLUMN epoch_seconds DROP DEFAULT;
+  ALTER TABLE epoch_counts DROP CONSTRAINT epoch_counts_pkey, ADD PRIMARY KEY (taxonomy, epoch_seconds, epoch, value, shard);
+  ALTER TABLE releases ADD COLUMN epoch_seconds INTEGER NOT NULL DEFAULT ${Math.trunc(epochSeconds)};
+  ALTER TABLE releases ALTER COLUMN epoch_seconds DROP DEFAULT;
+  ALTER TABLE releases DROP CONSTRAINT releases_pkey, ADD PRIMARY KEY (taxonomy, epoch_seconds, epoch);
+  CREATE TABLE report_nonces (
+    epoch_seconds INTEGER NOT NULL,
+    epoch         BIGINT  NOT NULL,
+    nonce         TEXT    NOT NULL,    -- a report's random nonce (protocol/report.ts)
+    PRIMARY KEY (epoch_seconds, epoch, nonce)
+  );
+  CREATE TABLE spent_tokens (
+    epoch_seconds INTEGER NOT NULL,
+    epoch         BIGINT  NOT NULL,
+    token         TEXT    NOT NULL,    -- the nonce of a Privacy Pass token spent on a report
+    PRIMARY KEY (epoch_seconds, epoch, token)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -62,7 +94,7 @@ export interface PostgresOptions {
 }
 
 /** Connects to `url` and applies pending migrations (one process at a time, under an advisory lock). */
-export async function openPool(url: string, options: PostgresOptions = {}): Promise<pg.Pool> {
+export async function openPool(url: string, context: MigrationContext, options: PostgresOptions = {}): Promise<pg.Pool> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 4,
@@ -73,7 +105,7 @@ export async function openPool(url: string, options: PostgresOptions = {}): Prom
   // An idle connection that breaks (database restart) must not crash the process; the next query reconnects.
   pool.on('error', (error) => console.error(`tacit server: PostgreSQL connection lost: ${error.message}`));
   try {
-    await migrate(pool);
+    await migrate(pool, context);
   } catch (error) {
     await pool.end();
     throw error;
@@ -81,7 +113,7 @@ export async function openPool(url: string, options: PostgresOptions = {}): Prom
   return pool;
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
+async function migrate(pool: pg.Pool, context: MigrationContext): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -93,7 +125,10 @@ async function migrate(pool: pg.Pool): Promise<void> {
     if (current > SCHEMA_VERSION) {
       throw new Error(`database schema version ${current} is newer than this server understands (${SCHEMA_VERSION}); upgrade the server`);
     }
-    for (let version = current + 1; version <= SCHEMA_VERSION; version++) await client.query(MIGRATIONS[version - 1]);
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      const migration = MIGRATIONS[version - 1];
+      await client.query(typeof migration === 'string' ? migration : migration(context));
+    }
     await client.query('DELETE FROM schema_version');
     await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
     await client.query('COMMIT');

@@ -2,7 +2,9 @@
  * The Store on PostgreSQL: any number of stateless server processes on one database.
  *
  * A batch is one transaction: take each of its epochs' advisory locks shared, check that none of
- * those epochs is released, then add the batch's sums with upserts
+ * those epochs is released, record the reports' nonces (a nonce already there is a resend: not
+ * counted again) and tokens (a token already spent refuses its report), then add the counted
+ * reports' sums with upserts
  *   INSERT … ON CONFLICT … DO UPDATE SET count = count + EXCLUDED.count
  * on one randomly chosen shard row per key (database.ts), in key order (so that two transactions
  * never wait on each other's rows in opposite orders). The batch is acknowledged after COMMIT.
@@ -13,95 +15,158 @@
  * can never publish two different releases.
  */
 import type pg from 'pg';
-import { epochLockKey, openPool, SHARDS, type PostgresOptions } from './database.ts';
-import { EpochReleasedError, sumReports, type CountedReport, type EpochCounts, type EpochKey, type EpochSummary, type Store } from '../store.ts';
+import { epochLockKey, openPool, SHARDS, type MigrationContext, type PostgresOptions } from './database.ts';
+import { sumReports } from '../sums.js';
+import {
+  EpochReleasedError,
+  shuffledOrder,
+  withinBatch,
+  type CountedReport,
+  type EpochCounts,
+  type EpochKey,
+  type ReleaseSeries,
+  type ReportOutcome,
+  type Store,
+} from '../store.ts';
 
 /** bigint columns arrive as strings (node-postgres keeps 64-bit integers exact); our counts fit a double. */
 const toNumber = (value: string | number): number => Number(value);
 
+const KEY = 'taxonomy = $1 AND epoch_seconds = $2 AND epoch = $3';
+
 const SQL = {
-  lockShared: `SELECT pg_advisory_xact_lock_shared(${epochLockKey('t', 'e')}) FROM unnest($1::bigint[], $2::bigint[]) AS u(t, e)`,
-  lockExclusive: `SELECT pg_advisory_xact_lock(${epochLockKey('$1::bigint', '$2::bigint')})`,
-  releasedAmong: `SELECT r.taxonomy, r.epoch FROM releases r JOIN unnest($1::bigint[], $2::bigint[]) AS u(t, e) ON r.taxonomy = u.t AND r.epoch = u.e`,
+  lockShared: `SELECT pg_advisory_xact_lock_shared(${epochLockKey('t', 's', 'e')}) FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS u(t, s, e)`,
+  lockExclusive: `SELECT pg_advisory_xact_lock(${epochLockKey('$1::bigint', '$2::int', '$3::bigint')})`,
+  releasedAmong: `
+    SELECT r.taxonomy, r.epoch_seconds, r.epoch FROM releases r
+      JOIN unnest($1::bigint[], $2::int[], $3::bigint[]) AS u(t, s, e) ON r.taxonomy = u.t AND r.epoch_seconds = u.s AND r.epoch = u.e`,
+  insertNonces: `
+    INSERT INTO report_nonces (epoch_seconds, epoch, nonce)
+    SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING epoch_seconds, epoch, nonce`,
+  insertTokens: `
+    INSERT INTO spent_tokens (epoch_seconds, epoch, token)
+    SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING epoch_seconds, epoch, token`,
+  deleteNonces: `DELETE FROM report_nonces n USING unnest($1::int[], $2::bigint[], $3::text[]) AS u(s, e, x) WHERE n.epoch_seconds = u.s AND n.epoch = u.e AND n.nonce = u.x`,
   addCounts: `
-    INSERT INTO epoch_counts (taxonomy, epoch, value, shard, count)
-    SELECT t, e, v, $5, c FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[]) AS u(t, e, v, c) ORDER BY t, e, v
-    ON CONFLICT (taxonomy, epoch, value, shard) DO UPDATE SET count = epoch_counts.count + EXCLUDED.count`,
+    INSERT INTO epoch_counts (taxonomy, epoch_seconds, epoch, value, shard, count)
+    SELECT t, s, e, v, $6, c FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::int[], $5::bigint[]) AS u(t, s, e, v, c) ORDER BY t, s, e, v
+    ON CONFLICT (taxonomy, epoch_seconds, epoch, value, shard) DO UPDATE SET count = epoch_counts.count + EXCLUDED.count`,
   addReports: `
-    INSERT INTO epoch_reports (taxonomy, epoch, shard, reports)
-    SELECT t, e, $3, n FROM unnest($1::bigint[], $2::bigint[], $4::bigint[]) AS u(t, e, n) ORDER BY t, e
-    ON CONFLICT (taxonomy, epoch, shard) DO UPDATE SET reports = epoch_reports.reports + EXCLUDED.reports`,
-  selectReports: 'SELECT SUM(reports) AS reports FROM epoch_reports WHERE taxonomy = $1 AND epoch = $2',
-  selectCounts: 'SELECT value, SUM(count) AS count FROM epoch_counts WHERE taxonomy = $1 AND epoch = $2 GROUP BY value',
-  selectEpochs: `
-    SELECT r.taxonomy, r.epoch, (rel.epoch IS NOT NULL) AS released
-      FROM (SELECT DISTINCT taxonomy, epoch FROM epoch_reports WHERE epoch < $1) r
-      LEFT JOIN releases rel ON rel.taxonomy = r.taxonomy AND rel.epoch = r.epoch
-     ORDER BY r.epoch DESC, r.taxonomy DESC`,
-  selectRelease: 'SELECT release FROM releases WHERE taxonomy = $1 AND epoch = $2',
-  insertRelease: 'INSERT INTO releases (taxonomy, epoch, release) VALUES ($1, $2, $3)',
+    INSERT INTO epoch_reports (taxonomy, epoch_seconds, epoch, shard, reports)
+    SELECT t, s, e, $5, n FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[]) AS u(t, s, e, n) ORDER BY t, s, e
+    ON CONFLICT (taxonomy, epoch_seconds, epoch, shard) DO UPDATE SET reports = epoch_reports.reports + EXCLUDED.reports`,
+  selectReports: `SELECT SUM(reports) AS reports FROM epoch_reports WHERE ${KEY}`,
+  selectCounts: `SELECT value, SUM(count) AS count FROM epoch_counts WHERE ${KEY} GROUP BY value`,
+  selectFirst: `
+    SELECT LEAST((SELECT MIN(epoch) FROM epoch_reports WHERE taxonomy = $1 AND epoch_seconds = $2),
+                 (SELECT MIN(epoch) FROM releases WHERE taxonomy = $1 AND epoch_seconds = $2)) AS epoch`,
+  selectRelease: `SELECT release FROM releases WHERE ${KEY}`,
+  selectReleases: 'SELECT release FROM releases WHERE taxonomy = $1 AND epoch_seconds = $2 ORDER BY epoch DESC LIMIT $3',
+  insertRelease: 'INSERT INTO releases (taxonomy, epoch_seconds, epoch, release) VALUES ($1, $2, $3, $4)',
+  forgetNonces: 'DELETE FROM report_nonces WHERE epoch_seconds = $1 AND epoch = $2',
+  forgetTokens: 'DELETE FROM spent_tokens WHERE epoch_seconds = $1 AND epoch = $2',
+  sweepNonces: 'DELETE FROM report_nonces WHERE (epoch + 2) * epoch_seconds <= $1',
+  sweepTokens: 'DELETE FROM spent_tokens WHERE (epoch + 2) * epoch_seconds <= $1',
 } as const;
 
 /** Connects to `url` (postgres://…), migrates, and returns the store. */
-export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
-  return new PostgresStore(await openPool(url, options));
+export async function openPostgresStore(url: string, context: MigrationContext, options: PostgresOptions = {}): Promise<PostgresStore> {
+  return new PostgresStore(await openPool(url, context, options));
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** Columns of (epochSeconds, epoch, text) triples, for unnest. */
+function triples(rows: readonly CountedReport[], text: (row: CountedReport) => string): [number[], number[], string[]] {
+  return [rows.map((r) => r.epochSeconds), rows.map((r) => r.epoch), rows.map(text)];
+}
+
+/** The same (epoch length, epoch, text) triple as a string, to match rows RETURNING from the database. */
+const tripleKey = (epochSeconds: number | string, epoch: number | string, text: string): string => `${epochSeconds}:${epoch}:${text}`;
+
 export class PostgresStore implements Store {
   constructor(private readonly pool: pg.Pool) {}
 
-  async addReports(reports: readonly CountedReport[]): Promise<void> {
-    if (reports.length === 0) return;
-    const sums = sumReports(reports);
-    const taxonomies = sums.map((sum) => sum.taxonomy);
-    const epochs = sums.map((sum) => sum.epoch);
-    const counts = { t: [] as number[], e: [] as number[], v: [] as number[], c: [] as number[] };
-    for (const sum of sums) {
-      for (const [value, count] of sum.counts) {
-        counts.t.push(sum.taxonomy);
-        counts.e.push(sum.epoch);
-        counts.v.push(value);
-        counts.c.push(count);
-      }
-    }
+  async addReports(reports: readonly CountedReport[]): Promise<ReportOutcome[]> {
+    const outcomes = withinBatch(reports);
+    const candidates = shuffledOrder(reports.length).filter((index) => outcomes[index] === null);
+    if (candidates.length === 0) return outcomes as ReportOutcome[];
+    const keys = sumReports(candidates.map((index) => reports[index])); // the distinct epochs, in key order
     const shard = Math.floor(Math.random() * SHARDS);
     await this.transaction(async (client) => {
-      await client.query(SQL.lockShared, [taxonomies, epochs]);
-      const released = await client.query<{ taxonomy: string; epoch: string }>(SQL.releasedAmong, [taxonomies, epochs]);
+      const keyColumns = [keys.map((k) => k.taxonomy), keys.map((k) => k.epochSeconds), keys.map((k) => k.epoch)];
+      await client.query(SQL.lockShared, keyColumns);
+      const released = await client.query<{ taxonomy: string; epoch_seconds: number; epoch: string }>(SQL.releasedAmong, keyColumns);
       if (released.rows.length > 0) {
-        const { taxonomy, epoch } = released.rows[0];
-        throw new EpochReleasedError(`epoch ${epoch} (taxonomy ${taxonomy})`);
+        const { taxonomy, epoch_seconds: epochSeconds, epoch } = released.rows[0];
+        throw new EpochReleasedError(`epoch ${epoch} (${epochSeconds} s epochs, taxonomy ${taxonomy})`);
       }
-      await client.query(SQL.addCounts, [counts.t, counts.e, counts.v, counts.c, shard]);
-      await client.query(SQL.addReports, [taxonomies, epochs, shard, sums.map((sum) => sum.reports)]);
+      // Nonces first: a resend racing its original in another process waits here for it, then is a duplicate.
+      const rows = candidates.map((index) => reports[index]);
+      const inserted = await client.query<{ epoch_seconds: number; epoch: string; nonce: string }>(SQL.insertNonces, triples(rows, (r) => r.nonce));
+      const newNonces = new Set(inserted.rows.map((row) => tripleKey(row.epoch_seconds, row.epoch, row.nonce)));
+      const fresh = candidates.filter((index) => newNonces.has(tripleKey(reports[index].epochSeconds, reports[index].epoch, reports[index].nonce)));
+      for (const index of candidates) outcomes[index] = 'duplicate'; // until found fresh below
+      const withToken = fresh.filter((index) => reports[index].tokenId !== null);
+      const spent = new Set<number>();
+      if (withToken.length > 0) {
+        const taken = await client.query<{ epoch_seconds: number; epoch: string; token: string }>(
+          SQL.insertTokens,
+          triples(withToken.map((index) => reports[index]), (r) => r.tokenId!),
+        );
+        const newTokens = new Set(taken.rows.map((row) => tripleKey(row.epoch_seconds, row.epoch, row.token)));
+        for (const index of withToken) if (!newTokens.has(tripleKey(reports[index].epochSeconds, reports[index].epoch, reports[index].tokenId!))) spent.add(index);
+        // A refused report's nonce is taken back, so that the device can still send it with a good token.
+        if (spent.size > 0) await client.query(SQL.deleteNonces, triples([...spent].map((index) => reports[index]), (r) => r.nonce));
+        for (const index of spent) outcomes[index] = 'token_spent';
+      }
+      const counted = fresh.filter((index) => !spent.has(index));
+      for (const index of counted) outcomes[index] = 'counted';
+      const sums = sumReports(counted.map((index) => reports[index]));
+      if (sums.length === 0) return;
+      const counts = sums.flatMap((sum) => sum.counts.map(([value, count]) => [sum.taxonomy, sum.epochSeconds, sum.epoch, value, count]));
+      await client.query(SQL.addCounts, [...[0, 1, 2, 3, 4].map((column) => counts.map((row) => row[column])), shard]);
+      await client.query(SQL.addReports, [sums.map((s) => s.taxonomy), sums.map((s) => s.epochSeconds), sums.map((s) => s.epoch), sums.map((s) => s.reports), shard]);
     });
+    return outcomes as ReportOutcome[];
   }
 
   async epochCounts(key: EpochKey): Promise<EpochCounts | null> {
     return readCounts(this.pool, key);
   }
 
-  async epochsBefore(beforeEpoch: number): Promise<EpochSummary[]> {
-    const { rows } = await this.pool.query<{ taxonomy: string; epoch: string; released: boolean }>(SQL.selectEpochs, [beforeEpoch]);
-    return rows.map((row) => ({ taxonomy: toNumber(row.taxonomy), epoch: toNumber(row.epoch), released: row.released }));
+  async firstEpoch({ taxonomy, epochSeconds }: ReleaseSeries): Promise<number | null> {
+    const { rows } = await this.pool.query<{ epoch: string | null }>(SQL.selectFirst, [taxonomy, epochSeconds]);
+    return rows[0]?.epoch === null || rows[0]?.epoch === undefined ? null : toNumber(rows[0].epoch);
   }
 
-  async release({ taxonomy, epoch }: EpochKey): Promise<string | null> {
-    const { rows } = await this.pool.query<{ release: string }>(SQL.selectRelease, [taxonomy, epoch]);
+  async release({ taxonomy, epochSeconds, epoch }: EpochKey): Promise<string | null> {
+    const { rows } = await this.pool.query<{ release: string }>(SQL.selectRelease, [taxonomy, epochSeconds, epoch]);
     return rows[0]?.release ?? null;
   }
 
-  async releaseOnce(key: EpochKey, compute: (counts: EpochCounts | null) => string | null): Promise<string | null> {
+  async releases({ taxonomy, epochSeconds }: ReleaseSeries, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ release: string }>(SQL.selectReleases, [taxonomy, epochSeconds, limit]);
+    return rows.map((row) => row.release);
+  }
+
+  async releaseOnce(key: EpochKey, compute: (counts: EpochCounts | null) => string): Promise<string> {
+    const { taxonomy, epochSeconds, epoch } = key;
     return this.transaction(async (client) => {
-      await client.query(SQL.lockExclusive, [key.taxonomy, key.epoch]); // waits for this epoch's batches in flight
-      const stored = await client.query<{ release: string }>(SQL.selectRelease, [key.taxonomy, key.epoch]);
+      await client.query(SQL.lockExclusive, [taxonomy, epochSeconds, epoch]); // waits for this epoch's batches in flight
+      const stored = await client.query<{ release: string }>(SQL.selectRelease, [taxonomy, epochSeconds, epoch]);
       if (stored.rows.length > 0) return stored.rows[0].release; // another process released it first
       const json = compute(await readCounts(client, key));
-      if (json !== null) await client.query(SQL.insertRelease, [key.taxonomy, key.epoch, json]);
+      await client.query(SQL.insertRelease, [taxonomy, epochSeconds, epoch, json]);
+      await client.query(SQL.forgetNonces, [epochSeconds, epoch]);
+      await client.query(SQL.forgetTokens, [epochSeconds, epoch]);
       return json;
     });
+  }
+
+  async sweep(nowSeconds: number): Promise<void> {
+    await this.pool.query(SQL.sweepNonces, [nowSeconds]);
+    await this.pool.query(SQL.sweepTokens, [nowSeconds]);
   }
 
   async check(): Promise<void> {
@@ -130,10 +195,10 @@ export class PostgresStore implements Store {
   }
 }
 
-async function readCounts(db: Queryable, { taxonomy, epoch }: EpochKey): Promise<EpochCounts | null> {
-  const total = await db.query<{ reports: string | null }>(SQL.selectReports, [taxonomy, epoch]);
+async function readCounts(db: Queryable, { taxonomy, epochSeconds, epoch }: EpochKey): Promise<EpochCounts | null> {
+  const total = await db.query<{ reports: string | null }>(SQL.selectReports, [taxonomy, epochSeconds, epoch]);
   const reports = total.rows[0]?.reports;
   if (reports === null || reports === undefined) return null;
-  const { rows } = await db.query<{ value: number; count: string }>(SQL.selectCounts, [taxonomy, epoch]);
+  const { rows } = await db.query<{ value: number; count: string }>(SQL.selectCounts, [taxonomy, epochSeconds, epoch]);
   return { reports: toNumber(reports), counts: new Map(rows.map((row) => [row.value, toNumber(row.count)])) };
 }

@@ -9,7 +9,14 @@
  * reports that arrive together (../../group-commit.ts, writer.ts).
  *
  * What is stored is counters only: no raw reports, no addresses, no user
- * agents, no per-report timestamps. See SCHEMA below.
+ * agents, no per-report timestamps. See MIGRATIONS below. While an epoch takes
+ * reports, its report nonces and spent token ids are kept (random strings, to
+ * count a resent report once); they are deleted when the epoch closes.
+ *
+ * No single report can be read back from the files: batches only add sums to
+ * counters; secure_delete overwrites deleted rows and freed pages with zeros;
+ * and the writer thread checkpoints and empties the WAL shortly after each
+ * burst of writes, so the WAL does not keep the sequence of counter states.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,8 +28,14 @@ export type Transaction<F extends (...args: never[]) => unknown> = Database.Tran
 /** The message of the error SQLite raises when a batch writes to a released epoch. */
 export const RELEASED_EPOCH_ERROR = 'tacit: an epoch of this batch is already released';
 
+/** What a migration may need to know about the server that runs it. */
+export interface MigrationContext {
+  /** the configured epoch length: rows from before schema version 3 are assumed to be counted with it */
+  epochSeconds: number;
+}
+
 /** Each entry upgrades the schema by one version; never edit a shipped entry, append a new one. */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((context: MigrationContext) => string))[] = [
   // version 1
   `
   CREATE TABLE epoch_reports (
@@ -55,15 +68,69 @@ const MIGRATIONS: readonly string[] = [
     WHEN EXISTS (SELECT 1 FROM releases WHERE taxonomy = NEW.taxonomy AND epoch = NEW.epoch)
     BEGIN SELECT RAISE(ABORT, '${RELEASED_EPOCH_ERROR}'); END;
   `,
+  // version 3: counters and releases keyed by epoch length too (an epoch number means nothing without
+  // it: changing TACIT_EPOCH_SECONDS must not release an open epoch); report nonces and spent tokens
+  // of the open epochs. Existing rows were counted with the epoch length configured now.
+  ({ epochSeconds }) => `
+  CREATE TABLE epoch_reports_v3 (
+    taxonomy      INTEGER NOT NULL,
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    PRIMARY KEY (taxonomy, epoch_seconds, epoch)
+  ) WITHOUT ROWID;
+  INSERT INTO epoch_reports_v3 SELECT taxonomy, ${Math.trunc(epochSeconds)}, epoch, reports FROM epoch_reports;
+  DROP TABLE epoch_reports;
+  ALTER TABLE epoch_reports_v3 RENAME TO epoch_reports;
+  CREATE TABLE epoch_counts_v3 (
+    taxonomy      INTEGER NOT NULL,
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    value         INTEGER NOT NULL,
+    count         INTEGER NOT NULL,
+    PRIMARY KEY (taxonomy, epoch_seconds, epoch, value)
+  ) WITHOUT ROWID;
+  INSERT INTO epoch_counts_v3 SELECT taxonomy, ${Math.trunc(epochSeconds)}, epoch, value, count FROM epoch_counts;
+  DROP TABLE epoch_counts;
+  ALTER TABLE epoch_counts_v3 RENAME TO epoch_counts;
+  CREATE TABLE releases_v3 (
+    taxonomy      INTEGER NOT NULL,
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    release       TEXT    NOT NULL,
+    PRIMARY KEY (taxonomy, epoch_seconds, epoch)
+  ) WITHOUT ROWID;
+  INSERT INTO releases_v3 SELECT taxonomy, ${Math.trunc(epochSeconds)}, epoch, release FROM releases;
+  DROP TABLE releases;
+  ALTER TABLE releases_v3 RENAME TO releases;
+  CREATE TRIGGER epoch_reports_final_insert BEFORE INSERT ON epoch_reports
+    WHEN EXISTS (SELECT 1 FROM releases WHERE taxonomy = NEW.taxonomy AND epoch_seconds = NEW.epoch_seconds AND epoch = NEW.epoch)
+    BEGIN SELECT RAISE(ABORT, '${RELEASED_EPOCH_ERROR}'); END;
+  CREATE TRIGGER epoch_reports_final_update BEFORE UPDATE ON epoch_reports
+    WHEN EXISTS (SELECT 1 FROM releases WHERE taxonomy = NEW.taxonomy AND epoch_seconds = NEW.epoch_seconds AND epoch = NEW.epoch)
+    BEGIN SELECT RAISE(ABORT, '${RELEASED_EPOCH_ERROR}'); END;
+  CREATE TABLE report_nonces (
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    nonce         TEXT    NOT NULL,     -- a report's random nonce (protocol/report.ts)
+    PRIMARY KEY (epoch_seconds, epoch, nonce)
+  ) WITHOUT ROWID;
+  CREATE TABLE spent_tokens (
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    token         TEXT    NOT NULL,     -- the nonce of a Privacy Pass token spent on a report
+    PRIMARY KEY (epoch_seconds, epoch, token)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Opens (creating if needed) the database at `path` (':memory:' for tests),
- * sets WAL + synchronous=FULL and applies pending migrations.
+ * sets WAL + synchronous=FULL + secure_delete and applies pending migrations.
  */
-export function openDatabase(path: string): SqliteDatabase {
+export function openDatabase(path: string, context: MigrationContext): SqliteDatabase {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 5000 });
   try {
@@ -73,7 +140,8 @@ export function openDatabase(path: string): SqliteDatabase {
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    db.pragma('secure_delete = ON');
+    migrate(db, context);
   } catch (error) {
     db.close();
     throw error;
@@ -81,7 +149,7 @@ export function openDatabase(path: string): SqliteDatabase {
   return db;
 }
 
-function migrate(db: SqliteDatabase): void {
+function migrate(db: SqliteDatabase, context: MigrationContext): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
   const current = row?.version ?? 0;
@@ -89,7 +157,10 @@ function migrate(db: SqliteDatabase): void {
     throw new Error(`database schema version ${current} is newer than this server understands (${SCHEMA_VERSION}); upgrade the server`);
   }
   const upgrade = db.transaction(() => {
-    for (let version = current + 1; version <= SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version - 1]);
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      const migration = MIGRATIONS[version - 1];
+      db.exec(typeof migration === 'string' ? migration : migration(context));
+    }
     db.exec('DELETE FROM schema_version');
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
   });

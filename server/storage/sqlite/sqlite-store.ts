@@ -1,45 +1,41 @@
 /**
  * The Store on SQLite (better-sqlite3): one file, one process.
  *
- * Reads and releases run on `database`, a connection on the HTTP thread (they are small and
- * rare). Report batches are written on a writer thread (writer.ts) when the database is a file,
- * so that the fsync of each commit does not stall the HTTP thread; an in-memory database (tests)
- * has only one connection and commits on this thread.
+ * Report batches and sweeps are written on a writer thread (writer.ts) when the database is a file,
+ * so that the fsync of each commit does not stall the HTTP thread; reads and releases run on
+ * `database`, a connection on the HTTP thread (they are small and rare). An in-memory database
+ * (tests) has only one connection and does everything on this thread.
  */
-import { openDatabase, RELEASED_EPOCH_ERROR, type SqliteDatabase, type Transaction } from './database.ts';
-import { SqliteWriter, type WriteOp } from './writer.ts';
-import { EpochReleasedError, sumReports, type CountedReport, type EpochCounts, type EpochKey, type EpochSummary, type Store } from '../store.ts';
+import { prepareBatchCommit, prepareSweep } from './batch.js';
+import { openDatabase, RELEASED_EPOCH_ERROR, type MigrationContext, type SqliteDatabase, type Transaction } from './database.ts';
+import { SqliteWriter } from './writer.ts';
+import {
+  EpochReleasedError,
+  shuffledOrder,
+  withinBatch,
+  type CountedReport,
+  type EpochCounts,
+  type EpochKey,
+  type ReleaseSeries,
+  type ReportOutcome,
+  type Store,
+} from '../store.ts';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends Partial<MigrationContext> {
   /** commit on a writer thread (default true; an in-memory database always commits on this thread) */
   writerThread?: boolean;
+  /** how long after the last write the writer thread empties the WAL (default writer.ts CHECKPOINT_DELAY_MS) */
+  checkpointDelayMs?: number;
 }
 
-/** The statements that count reports, by index in `reportWriteOps`. */
-const COUNT_STATEMENTS: readonly string[] = [
-  `INSERT INTO epoch_counts (taxonomy, epoch, value, count) VALUES (?, ?, ?, ?)
-   ON CONFLICT (taxonomy, epoch, value) DO UPDATE SET count = count + excluded.count`,
-  `INSERT INTO epoch_reports (taxonomy, epoch, reports) VALUES (?, ?, ?)
-   ON CONFLICT (taxonomy, epoch) DO UPDATE SET reports = reports + excluded.reports`,
-];
-const ADD_TO_COUNT = 0;
-const ADD_TO_REPORTS = 1;
-
-/** The COUNT_STATEMENTS executions that add a batch of reports to the counters (run them in one transaction). */
-function reportWriteOps(reports: readonly CountedReport[]): WriteOp[] {
-  const ops: WriteOp[] = [];
-  for (const sum of sumReports(reports)) {
-    for (const [value, count] of sum.counts) ops.push([ADD_TO_COUNT, [sum.taxonomy, sum.epoch, value, count]]);
-    ops.push([ADD_TO_REPORTS, [sum.taxonomy, sum.epoch, sum.reports]]);
-  }
-  return ops;
-}
+/** The epoch length assumed for rows written before counters were keyed by it, when the caller does not say. */
+const DEFAULT_EPOCH_SECONDS = 604_800;
 
 /** Opens (creating and migrating) the SQLite database at `path` (':memory:' for tests) as a Store. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-  const database = openDatabase(path);
+  const database = openDatabase(path, { epochSeconds: options.epochSeconds ?? DEFAULT_EPOCH_SECONDS });
   try {
-    const writer = !database.memory && options.writerThread !== false ? await SqliteWriter.start(database.name, COUNT_STATEMENTS) : null;
+    const writer = !database.memory && options.writerThread !== false ? await SqliteWriter.start(database.name, options.checkpointDelayMs) : null;
     return new SqliteStore(database, writer);
   } catch (error) {
     database.close();
@@ -47,31 +43,39 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   }
 }
 
+type Compute = (counts: EpochCounts | null) => string;
+
 /** Every statement the store runs on its own connection, prepared once. */
 function prepareStatements(db: SqliteDatabase) {
-  const countStatements = COUNT_STATEMENTS.map((sql) => db.prepare<(number | string)[]>(sql));
   return {
-    runOps: db.transaction((ops: readonly WriteOp[]) => {
-      for (const [statement, params] of ops) countStatements[statement].run(...params);
-    }),
-    selectReports: db.prepare<[number, number], { reports: number }>('SELECT reports FROM epoch_reports WHERE taxonomy = ? AND epoch = ?'),
-    selectCounts: db.prepare<[number, number], { value: number; count: number }>('SELECT value, count FROM epoch_counts WHERE taxonomy = ? AND epoch = ?'),
-    selectEpochs: db.prepare<[number], { taxonomy: number; epoch: number; released: number }>(
-      `SELECT r.taxonomy, r.epoch, (rel.epoch IS NOT NULL) AS released
-         FROM epoch_reports r
-         LEFT JOIN releases rel ON rel.taxonomy = r.taxonomy AND rel.epoch = r.epoch
-        WHERE r.epoch < ?
-        ORDER BY r.epoch DESC, r.taxonomy DESC`,
+    commit: prepareBatchCommit(db),
+    sweep: prepareSweep(db),
+    selectReports: db.prepare<[number, number, number], { reports: number }>(
+      'SELECT reports FROM epoch_reports WHERE taxonomy = ? AND epoch_seconds = ? AND epoch = ?',
     ),
-    selectRelease: db.prepare<[number, number], { release: string }>('SELECT release FROM releases WHERE taxonomy = ? AND epoch = ?'),
-    insertRelease: db.prepare<[number, number, string]>('INSERT INTO releases (taxonomy, epoch, release) VALUES (?, ?, ?)'),
+    selectCounts: db.prepare<[number, number, number], { value: number; count: number }>(
+      'SELECT value, count FROM epoch_counts WHERE taxonomy = ? AND epoch_seconds = ? AND epoch = ?',
+    ),
+    selectFirst: db.prepare<[number, number, number, number], { epoch: number | null }>(
+      `SELECT MIN(epoch) AS epoch FROM (
+         SELECT MIN(epoch) AS epoch FROM epoch_reports WHERE taxonomy = ? AND epoch_seconds = ?
+         UNION ALL SELECT MIN(epoch) FROM releases WHERE taxonomy = ? AND epoch_seconds = ?)`,
+    ),
+    selectRelease: db.prepare<[number, number, number], { release: string }>(
+      'SELECT release FROM releases WHERE taxonomy = ? AND epoch_seconds = ? AND epoch = ?',
+    ),
+    selectReleases: db.prepare<[number, number, number], { release: string }>(
+      'SELECT release FROM releases WHERE taxonomy = ? AND epoch_seconds = ? ORDER BY epoch DESC LIMIT ?',
+    ),
+    insertRelease: db.prepare<[number, number, number, string]>('INSERT INTO releases (taxonomy, epoch_seconds, epoch, release) VALUES (?, ?, ?, ?)'),
+    forgetNonces: db.prepare<[number, number]>('DELETE FROM report_nonces WHERE epoch_seconds = ? AND epoch = ?'),
+    forgetTokens: db.prepare<[number, number]>('DELETE FROM spent_tokens WHERE epoch_seconds = ? AND epoch = ?'),
   };
 }
 
 export class SqliteStore implements Store {
-  private readonly sql: ReturnType<typeof prepareStatements> & {
-    releaseOnce: Transaction<(key: EpochKey, compute: (counts: EpochCounts | null) => string | null) => string | null>;
-  };
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly releaseTransaction: Transaction<(key: EpochKey, compute: Compute) => string>;
 
   constructor(
     /** the connection on this thread (tests and diagnostics read it directly) */
@@ -79,54 +83,70 @@ export class SqliteStore implements Store {
     private readonly writer: SqliteWriter | null,
   ) {
     const sql = prepareStatements(database);
-    this.sql = {
-      ...sql,
-      releaseOnce: database.transaction((key: EpochKey, compute: (counts: EpochCounts | null) => string | null) => {
-        const stored = sql.selectRelease.get(key.taxonomy, key.epoch);
-        if (stored) return stored.release;
-        const json = compute(this.readCounts(key));
-        if (json !== null) sql.insertRelease.run(key.taxonomy, key.epoch, json);
-        return json;
-      }),
-    };
+    this.sql = sql;
+    this.releaseTransaction = database.transaction((key: EpochKey, compute: Compute) => {
+      const stored = sql.selectRelease.get(key.taxonomy, key.epochSeconds, key.epoch);
+      if (stored) return stored.release;
+      const json = compute(this.readCounts(key));
+      sql.insertRelease.run(key.taxonomy, key.epochSeconds, key.epoch, json);
+      sql.forgetNonces.run(key.epochSeconds, key.epoch);
+      sql.forgetTokens.run(key.epochSeconds, key.epoch);
+      return json;
+    });
   }
 
-  async addReports(reports: readonly CountedReport[]): Promise<void> {
-    if (reports.length === 0) return;
-    const ops = reportWriteOps(reports);
+  async addReports(reports: readonly CountedReport[]): Promise<ReportOutcome[]> {
+    const outcomes = withinBatch(reports);
+    // The database sees the remaining reports in a random order: nothing written keeps the arrival order.
+    const order = shuffledOrder(reports.length).filter((index) => outcomes[index] === null);
+    if (order.length === 0) return outcomes as ReportOutcome[];
+    const candidates = order.map((index) => reports[index]);
+    let written: ReportOutcome[];
     try {
-      if (this.writer) await this.writer.run(ops);
-      else this.sql.runOps(ops);
+      written = this.writer ? await this.writer.commit(candidates) : this.sql.commit(candidates);
     } catch (error) {
       if (error instanceof Error && error.message.includes(RELEASED_EPOCH_ERROR)) throw new EpochReleasedError('an epoch of this batch');
       throw error;
     }
+    order.forEach((index, position) => (outcomes[index] = written[position]));
+    return outcomes as ReportOutcome[];
   }
 
   async epochCounts(key: EpochKey): Promise<EpochCounts | null> {
     return this.readCounts(key);
   }
 
-  private readCounts({ taxonomy, epoch }: EpochKey): EpochCounts | null {
-    const row = this.sql.selectReports.get(taxonomy, epoch);
+  private readCounts({ taxonomy, epochSeconds, epoch }: EpochKey): EpochCounts | null {
+    const row = this.sql.selectReports.get(taxonomy, epochSeconds, epoch);
     if (!row) return null;
     const counts = new Map<number, number>();
-    for (const { value, count } of this.sql.selectCounts.all(taxonomy, epoch)) counts.set(value, count);
+    for (const { value, count } of this.sql.selectCounts.all(taxonomy, epochSeconds, epoch)) counts.set(value, count);
     return { reports: row.reports, counts };
   }
 
-  async epochsBefore(beforeEpoch: number): Promise<EpochSummary[]> {
-    return this.sql.selectEpochs.all(beforeEpoch).map((row) => ({ taxonomy: row.taxonomy, epoch: row.epoch, released: row.released === 1 }));
+  async firstEpoch({ taxonomy, epochSeconds }: ReleaseSeries): Promise<number | null> {
+    return this.sql.selectFirst.get(taxonomy, epochSeconds, taxonomy, epochSeconds)?.epoch ?? null;
   }
 
-  async release({ taxonomy, epoch }: EpochKey): Promise<string | null> {
-    return this.sql.selectRelease.get(taxonomy, epoch)?.release ?? null;
+  async release({ taxonomy, epochSeconds, epoch }: EpochKey): Promise<string | null> {
+    return this.sql.selectRelease.get(taxonomy, epochSeconds, epoch)?.release ?? null;
   }
 
-  async releaseOnce(key: EpochKey, compute: (counts: EpochCounts | null) => string | null): Promise<string | null> {
+  async releases({ taxonomy, epochSeconds }: ReleaseSeries, limit: number): Promise<string[]> {
+    return this.sql.selectReleases.all(taxonomy, epochSeconds, limit).map((row) => row.release);
+  }
+
+  async releaseOnce(key: EpochKey, compute: Compute): Promise<string> {
     // IMMEDIATE: the write lock is taken first, so no batch can commit between reading the counters
     // and storing the release (SQLite has one writer at a time; the writer thread waits).
-    return this.sql.releaseOnce.immediate(key, compute);
+    const json = this.releaseTransaction.immediate(key, compute);
+    await this.writer?.checkpointSoon(); // this connection wrote: let the writer empty the WAL
+    return json;
+  }
+
+  async sweep(nowSeconds: number): Promise<void> {
+    if (this.writer) await this.writer.sweep(nowSeconds);
+    else this.sql.sweep(nowSeconds);
   }
 
   async check(): Promise<void> {
@@ -134,7 +154,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close(); // after the runs already sent
+    await this.writer?.close(); // after the requests already sent
     if (this.database.open) this.database.close();
   }
 }

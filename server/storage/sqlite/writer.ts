@@ -1,48 +1,26 @@
 /**
- * A SQLite write connection on its own thread.
+ * A SQLite write connection on its own thread (writer-thread.js).
  *
- * better-sqlite3 is synchronous: with synchronous=FULL a commit blocks its
- * thread for the fsync (a few ms). Run on the HTTP thread, that would stall
- * every connection once per group commit; here the fsync happens on a worker
- * thread while the HTTP thread keeps reading and validating requests (which
+ * better-sqlite3 is synchronous: with synchronous=FULL a commit blocks its thread for the fsync (a
+ * few ms). Run on the HTTP thread, that would stall every connection once per group commit; here the
+ * fsync happens on a worker thread while the HTTP thread keeps reading and validating requests (which
  * then form the next batch).
  *
- * The worker only runs prepared statements it was given at start, in one
- * transaction per `run` call, and answers when that transaction is committed
- * (or rolled back, with the error). Its code is a short plain-JavaScript
- * string, so it needs no TypeScript loader in the worker.
+ * The thread answers each request when its transaction is committed (or rolled back, with the
+ * error), and checkpoints the WAL once the writes pause.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { CountedReport, ReportOutcome } from '../store.ts';
 
-/** One statement execution: the index of a statement given to `start`, and its parameters. */
-export type WriteOp = readonly [statement: number, params: readonly (number | string)[]];
+/** How long after the last write the WAL is checkpointed and emptied. */
+export const CHECKPOINT_DELAY_MS = 250;
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { timeout: 5000, fileMustExist: true });
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-const statements = workerData.statements.map((sql) => db.prepare(sql));
-const runAll = db.transaction((ops) => { for (const [index, params] of ops) statements[index].run(...params); });
-parentPort.on('message', (message) => {
-  if (message.type === 'close') { db.close(); parentPort.postMessage({ type: 'closed' }); return; }
-  try {
-    runAll(message.ops);
-    parentPort.postMessage({ type: 'done', id: message.id });
-  } catch (error) {
-    parentPort.postMessage({ type: 'done', id: message.id, error: String(error && error.message || error) });
-  }
-});
-parentPort.postMessage({ type: 'ready' });
-`;
-
-type FromWorker = { type: 'ready' } | { type: 'closed' } | { type: 'done'; id: number; error?: string };
+type Request = { type: 'commit'; reports: readonly CountedReport[] } | { type: 'sweep'; nowSeconds: number } | { type: 'checkpoint' };
+type FromWorker = { type: 'ready' } | { type: 'closed' } | { type: 'done'; id: number; result?: unknown; error?: string };
 
 export class SqliteWriter {
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
   private failure: Error | null = null;
 
   private constructor(private readonly worker: Worker) {
@@ -50,7 +28,7 @@ export class SqliteWriter {
       if (message.type !== 'done') return;
       const pending = this.waiting.get(message.id);
       this.waiting.delete(message.id);
-      if (message.error === undefined) pending?.resolve();
+      if (message.error === undefined) pending?.resolve(message.result);
       else pending?.reject(new Error(message.error));
     });
     const fail = (error: Error): void => {
@@ -62,10 +40,9 @@ export class SqliteWriter {
     worker.on('exit', (code) => fail(new Error(`the SQLite writer thread exited (code ${code})`)));
   }
 
-  /** Opens `path` (an existing database, already migrated) on a new thread with these statements. */
-  static start(path: string, statements: readonly string[]): Promise<SqliteWriter> {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, statements, driver } });
+  /** Opens `path` (an existing database, already migrated) on a new thread. */
+  static start(path: string, checkpointDelayMs = CHECKPOINT_DELAY_MS): Promise<SqliteWriter> {
+    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { path, checkpointDelayMs } });
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       const onExit = (code: number): void => reject(new Error(`the SQLite writer thread exited (code ${code}) while starting`));
@@ -80,17 +57,30 @@ export class SqliteWriter {
     });
   }
 
-  /** Runs the ops in one transaction; resolves once it is committed, rejects (nothing written) otherwise. */
-  run(ops: readonly WriteOp[]): Promise<void> {
+  /** Commits the reports (in the order given) in one transaction; resolves with their outcomes once committed. */
+  commit(reports: readonly CountedReport[]): Promise<ReportOutcome[]> {
+    return this.send({ type: 'commit', reports }) as Promise<ReportOutcome[]>;
+  }
+
+  sweep(nowSeconds: number): Promise<void> {
+    return this.send({ type: 'sweep', nowSeconds }).then(() => undefined);
+  }
+
+  /** Schedules a checkpoint (another connection wrote to the database). */
+  checkpointSoon(): Promise<void> {
+    return this.send({ type: 'checkpoint' }).then(() => undefined);
+  }
+
+  private send(request: Request): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'run', id, ops });
+      this.worker.postMessage({ ...request, id });
     });
   }
 
-  /** Closes the connection (after the runs already sent) and ends the thread. */
+  /** Closes the connection (after the requests already sent) and ends the thread. */
   async close(): Promise<void> {
     if (this.failure) return;
     const closed = new Promise<void>((resolve) => {

@@ -118,7 +118,7 @@ describe('corrupted report state', () => {
 
   const documented = (body: unknown) => {
     const json = JSON.parse(String(body));
-    return Object.keys(json).join(',') === 'taxonomy,epoch,segments' && json.epoch === epoch && json.segments.length === 3;
+    return Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce' && json.epoch === epoch && json.segments.length === 3 && /^[A-Za-z0-9_-]{22}$/.test(json.nonce);
   };
 
   it.each([

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
@@ -55,7 +56,8 @@ describe('ReportSync', () => {
     expect(await sync.sync()).toMatchObject({ sent: false });
     expect(sent).toHaveLength(1);
     const body = JSON.parse(sent[0]);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
+    expect(body.nonce).toMatch(NONCE_PATTERN);
     expect(body.epoch).toBe(Math.floor(clock / 1000 / EPOCH_SECONDS));
     expect(body.segments).toHaveLength(3);
     expect(reportsCounted()).toBe(1);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
+import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
@@ -153,7 +154,8 @@ export function isDocumentedReport(body: string | null): boolean {
   try {
     const json = JSON.parse(body ?? '');
     return (
-      Object.keys(json).join(',') === 'taxonomy,epoch,segments' &&
+      Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce' &&
+      NONCE_PATTERN.test(json.nonce) &&
       Number.isSafeInteger(json.taxonomy) &&
       Number.isSafeInteger(json.epoch) &&
       Array.isArray(json.segments) &&
