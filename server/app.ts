@@ -159,7 +159,8 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     tokensRoutes(app, { issuer: new TokenIssuer({ ...tokenKeys, privateKey: tokenKeys.privateKey }, limits), keys: tokenKeys });
   }
   aggregatesRoutes(app, { releases, taxonomy, epochSeconds: config.epochSeconds, currentEpoch });
-  dashboardRoute(app, { config, taxonomy, releases, store, currentEpoch });
+  const tokens = tokenKeys === null ? 'off' : config.requireToken ? 'required' : 'optional';
+  dashboardRoute(app, { config, tokens, taxonomy, releases, store, currentEpoch });
   healthRoute(app, { store, draining: () => draining });
 
   // Nonces and spent tokens are kept only while their epoch takes reports.

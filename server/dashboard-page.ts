@@ -20,6 +20,8 @@ export interface DashboardInput {
   epochSeconds: number;
   k: number;
   releaseEpsilon: number;
+  /** report tokens: required, checked when present, or not taken */
+  tokens: 'required' | 'optional' | 'off';
   currentEpoch: number;
   currentEpochEndsAt: string;
   /** reports received so far in the current epoch, and in the previous one (still open for late reports) */
@@ -94,6 +96,7 @@ export function renderDashboard(input: DashboardInput): string {
     ['Epoch length', formatDuration(input.epochSeconds)],
     ['Release noise', `Laplace, ε = ${formatNumber(input.releaseEpsilon)} per epoch release`],
     ['Suppression', `a segment is shown only when its whole 95% interval is at least k = ${input.k}`],
+    ['Report tokens', { required: 'required: one Privacy Pass token per report per epoch', optional: 'checked when a report has one; not required', off: 'off: anyone can send reports' }[input.tokens]],
   ];
   const parameterRows = parameters.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${value}</td></tr>`).join('');
   const now =

@@ -10,6 +10,8 @@ import type { Store } from '../storage/store.ts';
 
 export interface DashboardRouteOptions {
   config: ServerConfig;
+  /** whether the server takes report tokens */
+  tokens: 'required' | 'optional' | 'off';
   taxonomy: Taxonomy;
   releases: ReleaseService;
   store: Store;
@@ -19,7 +21,7 @@ export interface DashboardRouteOptions {
 /** How many released epochs the page shows (and charts). */
 const SHOWN_RELEASES = 24;
 
-export function dashboardRoute(app: FastifyInstance, { config, taxonomy, releases, store, currentEpoch }: DashboardRouteOptions): void {
+export function dashboardRoute(app: FastifyInstance, { config, tokens, taxonomy, releases, store, currentEpoch }: DashboardRouteOptions): void {
   const { p, q } = krrProbabilities(taxonomyDomain(taxonomy).length, config.epsilon / config.slots);
   app.get('/', async (_request, reply) => {
     const epoch = currentEpoch();
@@ -35,6 +37,7 @@ export function dashboardRoute(app: FastifyInstance, { config, taxonomy, release
       epochSeconds: config.epochSeconds,
       k: config.k,
       releaseEpsilon: config.releaseEpsilon,
+      tokens,
       currentEpoch: epoch,
       currentEpochEndsAt: new Date(epochStartMs(epoch + 1, config.epochSeconds)).toISOString(),
       currentReports: await reportsIn(epoch),

@@ -57,6 +57,7 @@ describe('dashboard', () => {
     expect(page).not.toContain('<b>&');
     expect(page).toContain('aria-label="Largest segments over the released epochs"'); // the chart over two epochs
     expect(page).toContain('href="/v1/aggregates.csv"');
+    expect(page).toContain('off: anyone can send reports');
     expect(page).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org)/);
 
     const csv = await server.app.inject({ url: '/v1/aggregates.csv' });
