@@ -12,6 +12,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.browser.test.ts', 'node_modules/**'],
+          setupFiles: ['test/support/unit-setup.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },

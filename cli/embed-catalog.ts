@@ -12,6 +12,9 @@ import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
 import { quantizeRow } from '../core/vectors.ts';
 import { encodeVecFile } from '../core/vecfile.ts';
+import { deriveNeighbours } from '../core/co-occurrence.ts';
+import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
+import { NEIGHBOUR_OPTIONS, NEIGHBOUR_USAGE, neighbourOptions, orderLines, readLogLines } from './event-log.ts';
 import { createEmbedder } from '../worker/embedder.ts';
 
 export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
@@ -27,7 +30,8 @@ to stderr and keeps the good ones, embeds each item's text and writes the vector
   --model-id ID      the model id recorded in the file (default: the id, or the folder's name);
                      the worker ignores a file whose id differs from its own model's
   --models-dir DIR   where model ids are looked up
-  --batch-size N     texts per inference call (default 32)`;
+  --batch-size N     texts per inference call (default 32)
+${NEIGHBOUR_USAGE}`;
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -36,6 +40,7 @@ const OPTIONS = {
   dtype: { type: 'string' },
   'models-dir': { type: 'string' },
   'batch-size': { type: 'string' },
+  ...NEIGHBOUR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,10 +74,15 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   const batchSize = positiveInteger('--batch-size', values['batch-size'], 32);
   const modelsDir = optionalString(values['models-dir']);
   const modelIdOption = optionalString(values['model-id']);
+  const ordersPath = optionalString(values.orders);
+  const coOccurrence = neighbourOptions(values);
 
   const { items, errors } = validateCatalog(readCatalog(catalogPath));
   for (const error of errors) await write(io.stderr, `${catalogPath}: ${error.message}\n`);
   if (errors.some((e) => e.row === -1)) throw new CliError(`embed-catalog: ${catalogPath} is not a usable catalogue`);
+
+  // Read before the (slow) embedding, so a missing log fails at once.
+  const orders = ordersPath ? orderLines(await readLogLines('embed-catalog', ordersPath, io)) : null;
 
   const model = await resolveModel(optionalString(values.model), {
     ...(modelsDir ? { modelsDir } : {}),
@@ -92,7 +102,20 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   vectors.forEach((vector, i) => {
     scales[i] = quantizeRow(vector, data.subarray(i * dim, (i + 1) * dim)).scale;
   });
+  const sections: Record<string, Uint8Array> = {};
+  if (orders) {
+    // The file is public: only pairs from ≥ k customers, each customer capped (core/co-occurrence.ts).
+    const lists = deriveNeighbours(orders, items.map((item) => item.id), coOccurrence);
+    sections[NEIGHBOURS_SECTION] = encodeNeighbours(lists);
+    const { customers, pairs, threshold, epsilon } = lists.meta;
+    await write(
+      io.stderr,
+      `embed-catalog: ${pairs} item pair(s) from ${customers} customer(s) in ${ordersPath} shipped as neighbours ` +
+        `(support ≥ ${Math.ceil(threshold)} customers${epsilon === null ? '' : `, ε = ${epsilon}`})\n`,
+    );
+  }
   const bytes = encodeVecFile({
+    sections,
     modelId: model.modelId,
     dim,
     count: items.length,

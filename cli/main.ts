@@ -3,6 +3,7 @@
 
 import { runEmbed } from './embed.ts';
 import { runEmbedCatalog } from './embed-catalog.ts';
+import { runReplay } from './replay.ts';
 import { CliError } from './errors.ts';
 import { processIO, write } from './io.ts';
 import { runTaxonomy } from './taxonomy.ts';
@@ -15,6 +16,7 @@ Commands:
   embed            embed texts from stdin (one per line) → one JSON array per line
   embed-catalog    validate and embed a catalogue → vector file for the worker
   taxonomy         suggest a segment list from the catalogue's categories, or check one
+  replay           what recommend() answers each shopper of an event log, through the engine
 
 Run 'tacit <command> --help' for a command's options.`;
 
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   embed: runEmbed,
   'embed-catalog': runEmbedCatalog,
   taxonomy: runTaxonomy,
+  replay: runReplay,
 };
 
 /** Runs the CLI; resolves to the process exit code. */

@@ -1,17 +1,19 @@
-// Explanations: one short reason per recommended item, built from the past interactions that pull it
-// up most (the profile's strongest contributions, by cosine × weight) and, for "similar items", the item
-// on screen. Verbs come from core/event-kinds.ts ("bought {items}", "viewed {items}").
+// Explanations: one short reason per recommended item (at most 80 characters), naming at most one thing
+// the shopper did or is looking at: the query entry that contributed most to the item's score
+// (hybrid.ts splits every score exactly into per-entry shares). An item is only ever explained by an
+// entry that actually pulled it up, so a reason never names an unrelated item, and it names one item
+// once, so it is never circular ("Similar to X, and you viewed X").
 //
-// The text is plain text made of the shop's own titles and the shopper's own queries: the shop renders
-// it with textContent, never as HTML.
+// Verbs come from core/event-kinds.ts ("bought {items}", "viewed {items}"). The text is plain text made
+// of the shop's own titles and the shopper's own queries: the shop renders it with textContent, never
+// as HTML.
 
 import { kindRow, type InteractionKind } from './event-kinds.ts';
-import type { DecayedContribution } from './profile.ts';
+import { CHANNELS, entryShare, type Channel, type HybridScores, type QueryEntry, type RankSignals } from './hybrid.ts';
 import type { Because, Explanation, ReasonKind } from './types.ts';
-import { norm } from './vectors.ts';
 
-/** Past interactions named in one explanation. */
-const MAX_BECAUSE = 2;
+/** Longest reason text, in UTF-16 units (titles are shortened with an ellipsis to fit). */
+export const MAX_REASON_CHARS = 80;
 
 /** "viewed A and B", "bought A and viewed B": one verb per phrase, in order of first use. */
 export function describePast(parts: readonly { kind: InteractionKind; title: string }[]): string {
@@ -28,56 +30,57 @@ export function describePast(parts: readonly { kind: InteractionKind; title: str
   return [...byPhrase].map(([phrase, titles]) => phrase.replace('{items}', titles.join(' and '))).join(' and ');
 }
 
+/** `template` with {title} filled in, the title shortened (…) so the whole fits MAX_REASON_CHARS. */
+export function fitReason(template: string, title: string): string {
+  const room = MAX_REASON_CHARS - (template.length - '{title}'.length);
+  let shown = title.replace(/\s+/g, ' ').trim();
+  if (shown.length > room) {
+    let end = Math.max(1, room - 1);
+    const last = shown.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never half a surrogate pair
+    shown = shown.slice(0, end).trimEnd() + '…';
+  }
+  return template.replace('{title}', shown);
+}
+
+const POPULAR: Explanation = { kind: 'popular', text: 'Popular in this shop', because: [] };
+
 export interface ExplainInput {
   strategy: ReasonKind;
-  /** The item being explained and its (dequantized) vector. */
-  itemId: string;
-  row: Float32Array;
-  /** The profile's contributions at ranking time, strongest first (none for 'similar'). */
-  contributions: readonly DecayedContribution[];
-  /** Precomputed norms of the contributions' vectors. */
-  contributionNorms: readonly number[];
-  /** The item on screen, for 'similar' and 'blend'. */
-  context: Because | null;
-  /** A display title for an item id (catalogue title, else the one recorded with the event). */
-  titleOf(id: string, fallback: string): string;
+  /** Catalogue row of the item being explained. */
+  row: number;
+  signals: RankSignals;
+  scores: HybridScores;
+  entries: readonly QueryEntry[];
 }
 
 /** The explanation of one recommended item. */
-export function explain(input: ExplainInput): Explanation {
-  const { strategy, itemId, row, contributions, contributionNorms, context } = input;
-  const because: Because[] = [];
-  const phrases: { kind: InteractionKind; title: string }[] = [];
-  if (contributions.length > 0) {
-    const rowNorm = norm(row);
-    const pulls: { c: number; pull: number }[] = [];
-    for (let c = 0; c < contributions.length; c++) {
-      if (contributions[c].itemId === itemId || rowNorm === 0 || contributionNorms[c] === 0) continue;
-      let d = 0;
-      const v = contributions[c].vector;
-      for (let k = 0; k < row.length; k++) d += row[k] * v[k];
-      const pull = (d / (rowNorm * contributionNorms[c])) * contributions[c].weight;
-      if (pull > 0) pulls.push({ c, pull });
+export function explain({ strategy, row, signals, scores, entries }: ExplainInput): Explanation {
+  let best: { entry: QueryEntry; share: number; channel: Channel } | null = null;
+  for (const entry of entries) {
+    if (entry.row === row) continue; // never explained by itself
+    const shares = entryShare(signals, scores, entry, row);
+    let sum = 0;
+    let channel: Channel = 'content';
+    for (const c of CHANNELS) {
+      sum += shares[c];
+      if (shares[c] > shares[channel]) channel = c;
     }
-    // Strongest pull first; equal pulls keep the stronger contribution first (stable sort).
-    pulls.sort((a, b) => b.pull - a.pull);
-    const wanted = strategy === 'blend' ? 1 : MAX_BECAUSE;
-    for (const { c } of pulls.slice(0, wanted)) {
-      const contribution = contributions[c];
-      const title = contribution.itemId !== undefined ? input.titleOf(contribution.itemId, contribution.title) : (contribution.query ?? '');
-      const b: Because = { title, event: kindRow(contribution.kind).name };
-      if (contribution.itemId !== undefined) b.itemId = contribution.itemId;
-      because.push(b);
-      phrases.push({ kind: contribution.kind, title });
-    }
+    if (sum > 0 && (!best || sum > best.share)) best = { entry, share: sum, channel };
   }
+  const popularity = scores.scale.popularity * (scores.raw.popularity?.[row] ?? 0);
+  if (!best || best.share <= popularity) {
+    return popularity > 0 ? POPULAR : { kind: strategy, text: 'Picked for your interests', because: [] };
+  }
+  const { entry, channel } = best;
+  const because: Because =
+    entry.kind === 'context'
+      ? { title: entry.title, event: 'context' }
+      : { title: entry.title, event: kindRow(entry.kind).name };
+  if (entry.itemId !== undefined) because.itemId = entry.itemId;
   let text: string;
-  if (context) {
-    because.unshift(context);
-    text = `Similar to ${context.title}`;
-    if (phrases.length > 0) text += `, and you ${describePast(phrases)}`;
-  } else {
-    text = phrases.length > 0 ? `Because you ${describePast(phrases)}` : 'Picked for your interests';
-  }
-  return { kind: strategy, text, because };
+  if (channel === 'behaviour') text = fitReason('Often bought with {title}', entry.title);
+  else if (entry.kind === 'context') text = fitReason('Similar to {title}', entry.title);
+  else text = fitReason(`Because you ${describePast([{ kind: entry.kind, title: '{title}' }])}`, entry.title);
+  return { kind: strategy, text, because: [because] };
 }

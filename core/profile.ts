@@ -11,9 +11,8 @@
 // Applying interactions one by one therefore equals the batch formula
 // (buildProfile) up to float rounding.
 //
-// Besides the sum, the profile keeps its strongest per-item (and per-query)
-// contributions, decayed the same way, with their vectors, to explain
-// recommendations ("Because you viewed …").
+// Besides the sum, the profile keeps its strongest per-item (and per-query) contributions, decayed
+// the same way, with their vectors: the ranker's history (core/hybrid.ts) and its explanations.
 
 import { DEFAULT_WEIGHTS, INTERACTION_KINDS, strongerKind, type InteractionKind, type InteractionWeights } from './event-kinds.ts';
 import { eventToInteractions } from './interactions.ts';
@@ -27,7 +26,7 @@ const PROFILE_FORMAT = 1;
 export interface ProfileOptions {
   /** Time for an interaction's weight to halve, in ms (default 14 days). */
   halfLifeMs?: number;
-  /** How many per-item contributions to keep for explanations (default 32). */
+  /** How many per-item contributions to keep for the ranker and explanations (default 32). */
   maxContributions?: number;
 }
 
@@ -44,6 +43,8 @@ export interface Contribution {
   /** Summed decayed weight at the profile's reference time. */
   weight: number;
   lastTs: number;
+  /** seq of its newest interaction: orders entries of equal lastTs (0 in profiles saved before it). */
+  lastSeq: number;
   /** Its unit vector, int8-quantized. */
   q: Int8Array;
   scale: number;
@@ -125,12 +126,13 @@ function noteContribution(profile: Profile, i: Interaction, decayedWeight: numbe
   if (existing) {
     existing.weight += decayedWeight;
     if (i.ts > existing.lastTs) existing.lastTs = i.ts;
+    if (i.seq > existing.lastSeq) existing.lastSeq = i.seq;
     existing.kind = strongerKind(existing.kind, i.kind);
     if (!existing.title && i.title) existing.title = i.title;
     return;
   }
   const { q, scale } = quantizeRow(unit);
-  const c: Contribution = { key, title: i.title ?? '', kind: i.kind, weight: decayedWeight, lastTs: i.ts, q, scale };
+  const c: Contribution = { key, title: i.title ?? '', kind: i.kind, weight: decayedWeight, lastTs: i.ts, lastSeq: i.seq, q, scale };
   if (i.itemId !== undefined) c.itemId = i.itemId;
   else c.query = i.query;
   profile.contributions.push(c);
@@ -204,10 +206,7 @@ export function applyEvent(
   return true;
 }
 
-/**
- * The profile of a whole history, computed directly from the formula at the
- * newest interaction's time (independently of applyInteraction).
- */
+/** The profile of a whole history, computed from the formula at the newest interaction's time (not via applyInteraction). */
 export function buildProfile(
   modelId: string,
   dim: number,
@@ -243,9 +242,8 @@ export function profileStrength(profile: Profile, now: number): number {
 }
 
 /**
- * The profile direction as a unit vector, or null when there is none (no
- * interactions with a vector, they cancel out, or the decayed strength at `now`
- * is at most `minStrength`).
+ * The profile direction as a unit vector, or null when there is none (no interactions with a vector,
+ * they cancel out, or the decayed strength at `now` is at most `minStrength`).
  */
 export function profileVector(profile: Profile, now: number, minStrength = 0): Float32Array | null {
   if (profile.count === 0) return null;
@@ -264,6 +262,9 @@ export interface DecayedContribution {
   title: string;
   kind: InteractionKind;
   weight: number;
+  /** Time and seq of its newest interaction: what "most recent" means. */
+  lastTs: number;
+  lastSeq: number;
   vector: Float32Array;
 }
 
@@ -275,7 +276,7 @@ export function contributionsAt(profile: Profile, now: number): DecayedContribut
     if (!(c.weight > 0)) continue;
     const vector = new Float32Array(c.q.length);
     for (let k = 0; k < vector.length; k++) vector[k] = c.q[k] * c.scale;
-    const d: DecayedContribution = { title: c.title, kind: c.kind, weight: c.weight * f, vector };
+    const d: DecayedContribution = { title: c.title, kind: c.kind, weight: c.weight * f, lastTs: c.lastTs, lastSeq: c.lastSeq, vector };
     if (c.itemId !== undefined) d.itemId = c.itemId;
     if (c.query !== undefined) d.query = c.query;
     out.push(d);
@@ -304,6 +305,7 @@ export interface ProfileJSON {
     kind: InteractionKind;
     weight: number;
     lastTs: number;
+    lastSeq?: number;
     q: number[];
     scale: number;
   }[];
@@ -328,6 +330,7 @@ export function profileToJSON(profile: Profile): ProfileJSON {
         kind: c.kind,
         weight: c.weight,
         lastTs: c.lastTs,
+        lastSeq: c.lastSeq,
         q: Array.from(c.q),
         scale: c.scale,
       };
@@ -343,17 +346,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 function readContribution(raw: unknown, dim: number): Contribution | null {
   if (!isObject(raw)) return null;
-  const { key, itemId, query, title, kind, weight, lastTs, q, scale } = raw;
+  const { key, itemId, query, title, kind, weight, lastTs, lastSeq = 0, q, scale } = raw;
   if (typeof key !== 'string' || typeof title !== 'string') return null;
   if (typeof kind !== 'string' || !INTERACTION_KINDS.includes(kind as InteractionKind)) return null;
   if (!isFiniteNumber(weight) || !isFiniteNumber(lastTs) || !isFiniteNumber(scale) || scale < 0) return null;
+  if (!Number.isInteger(lastSeq) || (lastSeq as number) < 0) return null;
   if (!Array.isArray(q) || q.length !== dim) return null;
   if (!q.every((x) => Number.isInteger(x) && x >= -127 && x <= 127)) return null;
   const hasItem = typeof itemId === 'string';
   const hasQuery = typeof query === 'string';
   if (hasItem === hasQuery) return null;
   if (key !== (hasItem ? `item:${itemId as string}` : `query:${query as string}`)) return null;
-  const c: Contribution = { key, title, kind: kind as InteractionKind, weight, lastTs, q: Int8Array.from(q as number[]), scale };
+  const c: Contribution = { key, title, kind: kind as InteractionKind, weight, lastTs, lastSeq: lastSeq as number, q: Int8Array.from(q as number[]), scale };
   if (hasItem) c.itemId = itemId as string;
   else c.query = query as string;
   return c;
@@ -392,6 +396,3 @@ export function profileFromJSON(
   fresh.contributions = restored.slice(0, fresh.maxContributions);
   return fresh;
 }
-
-/** Aliases under the names used in the design brief. */
-export { profileToJSON as toJSON, profileFromJSON as fromJSON };

@@ -1,44 +1,65 @@
-// Ranking: score every catalogue vector against the shopper's profile (and/or
-// the item they are looking at), keep the best 4×limit eligible items, then
-// diversify them with maximal marginal relevance (MMR); explain.ts says why
-// each pick was made.
+// Ranking: the hybrid scores of core/hybrid.ts over the eligible catalogue (in stock, not on screen, not
+// bought, not in the cart, not excluded, not seen when asked), the best 4×limit kept and, with λ < 1,
+// diversified by maximal marginal relevance (MMR); explain.ts says why each pick was made.
 //
-// Cold start (no profile and no context) and a missing model fall back to
-// popularity, then the shop's own order. Ties always go to the item earlier in
-// the shop's catalogue, so the same inputs give the same list.
+// With an item on screen ("Similar items") only items related to it by at least ranking.minSimilarity
+// are listed: the list is shorter, and says so (`limitedBy: 'min-similarity'`), rather than padded with
+// unrelated items. Scores are each item's hybrid relevance (0…1) and come in rank order; with λ < 1 MMR
+// may order a slightly less relevant, more different item first, so scores can then be out of order.
+//
+// Cold start (no profile and no context) and a missing model fall back to popularity, then the shop's
+// own order. Ties always go to the item earlier in the shop's catalogue, so the same inputs give the
+// same list.
 
 import { explain } from './explain.ts';
+import { hybridScores, queryEntries, relatedness, type RankSignals } from './hybrid.ts';
+import { lexicalIndexOf, type LexicalIndex } from './lexical.ts';
+import type { NeighbourIndex } from './neighbours.ts';
 import type { Profile } from './profile.ts';
-import { contributionsAt, profileVector } from './profile.ts';
-import type { Because, CatalogItem, ReasonKind, Recommendation } from './types.ts';
+import { DEFAULT_RANKING, type ResolvedRanking } from './ranking-config.ts';
+import type { CatalogItem, ReasonKind, Recommendation } from './types.ts';
 import type { VectorMatrix } from './vectors.ts';
 import { norm } from './vectors.ts';
 
 export interface RankResult {
   items: Recommendation[];
   strategy: ReasonKind;
+  /** Set when fewer than `limit` items are listed because no more are related enough to the item on screen. */
+  limitedBy?: 'min-similarity';
 }
 
 export interface RankContext {
   /** The item on screen: excluded, and its row is the context vector unless `vector` is given. */
   itemId?: string;
   vector?: Float32Array;
-  /** Share of the context in a blend with the profile, 0…1 (default 0.6). */
+  /** Share of the context next to the shopper's history, 0…1 (default ranking.contextShare). */
   weight?: number;
 }
 
 export interface RankInput {
   matrix: VectorMatrix;
-  /** Row i of the matrix is items[i]. Not mutated, and must not be mutated between calls (an id index is cached per array). */
+  /** Row i of the matrix is items[i]. Not mutated, and must not be mutated between calls (indexes are cached per array). */
   items: readonly CatalogItem[];
   profile: Profile | null;
   now: number;
   limit?: number;
   exclude?: readonly string[];
   purchased?: ReadonlySet<string>;
+  /** Items in the cart now (shelf.ts cartItems): never recommended. */
+  inCart?: ReadonlySet<string>;
+  /** Every item the shopper interacted with (shelf.ts seenItems): left out when excludeSeen. */
+  seen?: ReadonlySet<string>;
+  /** Overrides ranking.excludeSeen for this call. */
+  excludeSeen?: boolean;
   context?: RankContext;
-  /** MMR trade-off: 1 = pure relevance, 0 = pure diversity (default 0.7). */
+  /** MMR trade-off, overrides ranking.lambda: 1 = pure relevance, 0 = pure diversity. */
   lambda?: number;
+  /** The resolved `ranking` config (default DEFAULT_RANKING). */
+  ranking?: ResolvedRanking;
+  /** The lexical index of `items` (default: built once per items array). */
+  lexical?: LexicalIndex;
+  /** Co-occurrence neighbours from the catalogue's vector file, mapped to `items` (neighbours.ts). */
+  neighbours?: NeighbourIndex | null;
   /** Display title of an item id (e.g. for items no longer in the catalogue). */
   getItemTitle?: (id: string) => string | undefined;
 }
@@ -47,31 +68,28 @@ export interface FallbackOptions {
   limit?: number;
   exclude?: readonly string[];
   purchased?: ReadonlySet<string>;
+  inCart?: ReadonlySet<string>;
   /** The item on screen, never recommended to itself. */
   contextItemId?: string;
 }
 
 export const DEFAULT_LIMIT = 10;
-export const DEFAULT_LAMBDA = 0.7;
-export const DEFAULT_CONTEXT_WEIGHT = 0.6;
+/** MMR's default λ (1: off), as in DEFAULT_RANKING; the SDK's config reads it from here. */
+export const DEFAULT_LAMBDA = DEFAULT_RANKING.lambda;
 /** Candidates considered by MMR, as a multiple of the limit. */
 const POOL_FACTOR = 4;
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`rank: limit must be a non-negative integer, got ${limit}`);
 }
 
-function eligibleMask(
-  items: readonly CatalogItem[],
-  exclude: readonly string[] | undefined,
-  purchased: ReadonlySet<string> | undefined,
-  contextItemId: string | undefined,
-): Uint8Array {
-  const excluded = new Set(exclude ?? []);
-  if (contextItemId !== undefined) excluded.add(contextItemId);
+function eligibleMask(items: readonly CatalogItem[], excluded: ReadonlySet<string>[], contextItemId: string | undefined): Uint8Array {
   const mask = new Uint8Array(items.length);
+  const sets = excluded.filter((set) => set.size > 0);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    mask[i] = item.inStock !== false && !excluded.has(item.id) && !(purchased?.has(item.id) ?? false) ? 1 : 0;
+    let ok = item.inStock !== false && item.id !== contextItemId;
+    for (let k = 0; ok && k < sets.length; k++) ok = !sets[k].has(item.id);
+    mask[i] = ok ? 1 : 0;
   }
   return mask;
 }
@@ -80,7 +98,8 @@ function eligibleMask(
 export function fallbackRank(items: readonly CatalogItem[], options: FallbackOptions = {}): RankResult {
   const limit = options.limit ?? DEFAULT_LIMIT;
   checkLimit(limit);
-  const mask = eligibleMask(items, options.exclude, options.purchased, options.contextItemId);
+  const excluded = [new Set(options.exclude ?? []), options.purchased ?? new Set<string>(), options.inCart ?? new Set<string>()];
+  const mask = eligibleMask(items, excluded, options.contextItemId);
   const order: number[] = [];
   let maxPopularity = 0;
   for (let i = 0; i < items.length; i++) {
@@ -176,15 +195,15 @@ function indexOfItems(items: readonly CatalogItem[]): Map<string, number> {
 /** Ranks catalogue items for a shopper; see the module comment. */
 export function rank(input: RankInput): RankResult {
   const { matrix, items, profile, now } = input;
+  const ranking = input.ranking ?? DEFAULT_RANKING;
   const limit = input.limit ?? DEFAULT_LIMIT;
-  const lambda = input.lambda ?? DEFAULT_LAMBDA;
+  const lambda = input.lambda ?? ranking.lambda;
   const context = input.context;
-  const contextWeight = context?.weight ?? DEFAULT_CONTEXT_WEIGHT;
   checkLimit(limit);
   if (!Number.isFinite(now)) throw new RangeError(`rank: now must be a time in ms, got ${now}`);
   if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`rank: lambda must be within 0…1, got ${lambda}`);
-  if (!(contextWeight >= 0 && contextWeight <= 1)) {
-    throw new RangeError(`rank: context.weight must be within 0…1, got ${contextWeight}`);
+  if (context?.weight !== undefined && !(context.weight >= 0 && context.weight <= 1)) {
+    throw new RangeError(`rank: context.weight must be within 0…1, got ${context.weight}`);
   }
   if (matrix.count !== items.length) {
     throw new RangeError(`rank: the matrix has ${matrix.count} rows but there are ${items.length} items`);
@@ -192,68 +211,55 @@ export function rank(input: RankInput): RankResult {
   if (profile && profile.dim !== matrix.dim) {
     throw new RangeError(`rank: the profile has ${profile.dim} dims, the matrix ${matrix.dim} (model changed?)`);
   }
-  const dim = matrix.dim;
-
-  const indexOf = (id: string): number | undefined => indexOfItems(items).get(id);
-  const titleOf = (id: string, fallback: string): string => {
+  if (context?.vector && context.vector.length !== matrix.dim) {
+    throw new RangeError(`rank: context.vector has ${context.vector.length} dims, the matrix ${matrix.dim}`);
+  }
+  const index = indexOfItems(items);
+  const rowOf = (id: string): number | undefined => index.get(id);
+  const titleOf = (id: string, recorded: string): string => {
     const fromCaller = input.getItemTitle?.(id);
     if (fromCaller) return fromCaller;
-    const i = indexOf(id);
-    return i !== undefined ? items[i].title : fallback || id;
+    const i = rowOf(id);
+    return i !== undefined ? items[i].title : recorded || id;
   };
+  const excluded = [new Set(input.exclude ?? []), input.purchased ?? new Set<string>(), input.inCart ?? new Set<string>()];
+  if ((input.excludeSeen ?? ranking.excludeSeen) && input.seen) excluded.push(input.seen);
+  const fallback = () => fallbackRank(items, { limit, exclude: [...excluded.flatMap((s) => [...s])], contextItemId: context?.itemId });
 
-  // The context vector: given, or the context item's own row.
-  let contextVector: Float32Array | null = null;
-  if (context?.vector) {
-    if (context.vector.length !== dim) {
-      throw new RangeError(`rank: context.vector has ${context.vector.length} dims, the matrix ${dim}`);
-    }
-    if (norm(context.vector) > 0) contextVector = context.vector;
-  } else if (context?.itemId !== undefined) {
-    const i = indexOf(context.itemId);
-    if (i !== undefined && matrix.scales[i] > 0) contextVector = matrix.row(i);
+  // The item on screen counts when it has a vector (given, or its row) or words to match.
+  const contextRow = context?.itemId === undefined ? undefined : rowOf(context.itemId);
+  const hasContext = (context?.vector !== undefined && norm(context.vector) > 0) || contextRow !== undefined;
+  const signals: RankSignals = { matrix, items, lexical: input.lexical ?? lexicalIndexOf(items), neighbours: input.neighbours };
+  const entries = queryEntries(signals, ranking, {
+    profile,
+    now,
+    rowOf,
+    titleOf,
+    ...(hasContext
+      ? { context: { itemId: context!.itemId, vector: context!.vector, title: context!.itemId !== undefined ? titleOf(context!.itemId, '') : 'this item', share: context!.weight } }
+      : {}),
+  });
+  const fromHistory = entries.some((e) => e.kind !== 'context');
+  if (entries.length === 0) return fallback();
+  const strategy: ReasonKind = hasContext ? (fromHistory ? 'blend' : 'similar') : 'profile';
+
+  const mask = eligibleMask(items, excluded, context?.itemId);
+  const scores = hybridScores(signals, ranking, entries, mask);
+  if (!(scores.weightSum > 0)) return fallback();
+  let pool = topCandidates(scores.total, mask, Math.min(POOL_FACTOR * limit, items.length));
+  let limitedBy: RankResult['limitedBy'];
+  if (hasContext) {
+    // "Similar items": only items related to the one on screen, however few.
+    const screen = entries.find((e) => e.kind === 'context')!;
+    const related = pool.filter((i) => relatedness(signals, screen, i) >= ranking.minSimilarity);
+    if (related.length < Math.min(limit, pool.length)) limitedBy = 'min-similarity';
+    pool = related;
   }
-  const profileVec = profile ? profileVector(profile, now) : null;
-
-  if (!profileVec && !contextVector) {
-    return fallbackRank(items, { limit, exclude: input.exclude, purchased: input.purchased, contextItemId: context?.itemId });
-  }
-
-  let strategy: ReasonKind;
-  let query: Float32Array;
-  if (profileVec && contextVector) {
-    strategy = contextWeight === 1 ? 'similar' : contextWeight === 0 ? 'profile' : 'blend';
-    const cn = norm(contextVector);
-    query = new Float32Array(dim);
-    for (let k = 0; k < dim; k++) query[k] = (contextWeight * contextVector[k]) / cn + (1 - contextWeight) * profileVec[k];
-  } else if (contextVector) {
-    strategy = 'similar';
-    query = contextVector;
-  } else {
-    strategy = 'profile';
-    query = profileVec as Float32Array;
-  }
-
-  const scores = matrix.scoreAll(query, new Float32Array(matrix.count));
-  const mask = eligibleMask(items, input.exclude, input.purchased, context?.itemId);
-  const pool = topCandidates(scores, mask, Math.min(POOL_FACTOR * limit, items.length));
-  const picked = mmrSelect(matrix, scores, pool, limit, lambda);
-
-  // Explanations.
-  const contextBecause: Because | null =
-    strategy === 'similar' || strategy === 'blend'
-      ? context?.itemId !== undefined
-        ? { itemId: context.itemId, title: titleOf(context.itemId, ''), event: 'context' }
-        : { title: 'this item', event: 'context' }
-      : null;
-  const contributions = profile && strategy !== 'similar' ? contributionsAt(profile, now) : [];
-  const contributionNorms = contributions.map((c) => norm(c.vector));
-  const row = new Float32Array(dim);
-
+  const picked = mmrSelect(matrix, scores.total, pool, limit, lambda);
   const out: Recommendation[] = picked.map((i) => ({
     id: items[i].id,
-    score: scores[i],
-    reason: explain({ strategy, itemId: items[i].id, row: matrix.row(i, row), contributions, contributionNorms, context: contextBecause, titleOf }),
+    score: scores.total[i],
+    reason: explain({ strategy, row: i, signals, scores, entries }),
   }));
-  return { items: out, strategy };
+  return limitedBy ? { items: out, strategy, limitedBy } : { items: out, strategy };
 }

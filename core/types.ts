@@ -65,7 +65,11 @@ export interface Because {
   event: string;
 }
 
-/** Why an item is recommended. `text` is plain text: render it with textContent, never as HTML. */
+/**
+ * Why an item is recommended: one short reason (at most 80 characters) naming at most the one past
+ * interaction, or the item on screen, behind it (core/explain.ts). `text` and every `because[].title` are
+ * plain text made of the shop's titles and the shopper's queries: render them with textContent, never as HTML.
+ */
 export interface Explanation {
   kind: ReasonKind;
   text: string;
@@ -74,7 +78,7 @@ export interface Explanation {
 
 export interface Recommendation {
   id: string;
-  /** Cosine similarity to the ranking query (popularity share for the fallback; 0 for shop order). */
+  /** The hybrid ranker's relevance, 0…1, in rank order (popularity share for the fallback; 0 for shop order). */
   score: number;
   reason: Explanation;
   /** The catalogue entry, so the shop can render the card without a lookup. */

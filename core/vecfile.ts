@@ -8,9 +8,15 @@
 //   0–3 bytes zero padding so the scales start at a multiple of 4
 //   float32   scales[count]       (row i dequantizes as data[i*dim + k] * scales[i])
 //   int8      data[count * dim]
+//   optional sections, in the order the header lists them (`sections: [{ name, bytes }]`),
+//   each starting at a multiple of 4 (zero padding before it) and `bytes` long
 //
-// Nothing follows the rows; any extra or missing byte is an error, so a file cut
-// short by a network error never decodes into silently wrong vectors.
+// The header names every section and its length, so the file describes itself:
+// a reader skips sections it does not know, a file without `sections` (every
+// file written before them) decodes as before, and any extra or missing byte is
+// still an error, so a file cut short by a network error never decodes into
+// silently wrong vectors. Section payloads are defined by their own modules
+// (e.g. core/neighbours.ts for "neighbours").
 //
 // Rows are unit vectors quantized with quantizeRow (vectors.ts). The simplest
 // writer: m = VectorMatrix.fromRows(embeddings); encodeVecFile({ modelId, dim,
@@ -36,7 +42,11 @@ export interface VecFile {
   scales: Float32Array;
   /** Row-major int8 vectors, length `count * dim`. */
   data: Int8Array;
+  /** Optional named payloads after the rows (views into the file when decoded). */
+  sections?: Record<string, Uint8Array>;
 }
+
+const SECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export class VecFileError extends Error {
   constructor(message: string) {
@@ -96,10 +106,22 @@ export function encodeVecFile(file: VecFile): Uint8Array {
       `vector file: lengths disagree: ${data.length} int8 values, expected count × dim = ${count * dim}`,
     );
   }
-  const header = new TextEncoder().encode(JSON.stringify({ modelId, dim, count, ids, contentHashes }));
+  const sections = Object.entries(file.sections ?? {});
+  for (const [name] of sections) {
+    if (!SECTION_NAME.test(name)) throw new VecFileError(`vector file: bad section name "${name}" (a-z, 0-9, '-')`);
+  }
+  const headerJson: Record<string, unknown> = { modelId, dim, count, ids, contentHashes };
+  if (sections.length > 0) headerJson.sections = sections.map(([name, bytes]) => ({ name, bytes: bytes.length }));
+  const header = new TextEncoder().encode(JSON.stringify(headerJson));
   const scalesOffset = PREAMBLE_BYTES + header.length + padTo4(PREAMBLE_BYTES + header.length);
   const dataOffset = scalesOffset + count * 4;
-  const out = new Uint8Array(dataOffset + count * dim);
+  let end = dataOffset + count * dim;
+  const sectionOffsets = sections.map(([, bytes]) => {
+    const at = end + padTo4(end);
+    end = at + bytes.length;
+    return at;
+  });
+  const out = new Uint8Array(end);
   const view = new DataView(out.buffer);
   out.set(MAGIC_BYTES, 0);
   view.setUint32(MAGIC_BYTES.length, VEC_FILE_VERSION, true);
@@ -107,7 +129,28 @@ export function encodeVecFile(file: VecFile): Uint8Array {
   out.set(header, PREAMBLE_BYTES);
   for (let i = 0; i < count; i++) view.setFloat32(scalesOffset + i * 4, scales[i], true);
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.length), dataOffset);
+  sections.forEach(([, bytes], k) => out.set(bytes, sectionOffsets[k]));
   return out;
+}
+
+/** The header's optional section list, checked; [] when absent. */
+function sectionList(raw: unknown): { name: string; bytes: number }[] {
+  if (raw === undefined) return [];
+  const ok =
+    Array.isArray(raw) &&
+    raw.every(
+      (s) =>
+        s !== null &&
+        typeof s === 'object' &&
+        typeof s.name === 'string' &&
+        SECTION_NAME.test(s.name) &&
+        Number.isInteger(s.bytes) &&
+        s.bytes >= 0,
+    );
+  if (!ok) throw new VecFileError('vector file: sections must be a list of { name, bytes }');
+  const list = raw as { name: string; bytes: number }[];
+  if (new Set(list.map((s) => s.name)).size !== list.length) throw new VecFileError('vector file: a section is listed twice');
+  return list;
 }
 
 /**
@@ -156,16 +199,19 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
   const count = header.count as number;
   const scalesOffset = PREAMBLE_BYTES + headerLength + padTo4(PREAMBLE_BYTES + headerLength);
   const dataOffset = scalesOffset + count * 4;
-  const expected = dataOffset + count * dim;
+  const listed = sectionList(header.sections);
+  let expected = dataOffset + count * dim;
+  const sectionOffsets = listed.map((s) => {
+    const at = expected + padTo4(expected);
+    expected = at + s.bytes;
+    return at;
+  });
+  const what = `${count} rows × ${dim} dims` + (listed.length ? ` and ${listed.length} section(s)` : '');
   if (bytes.length < expected) {
-    throw new VecFileError(
-      `vector file truncated: ${bytes.length} bytes, expected ${expected} for ${count} rows × ${dim} dims`,
-    );
+    throw new VecFileError(`vector file truncated: ${bytes.length} bytes, expected ${expected} for ${what}`);
   }
   if (bytes.length > expected) {
-    throw new VecFileError(
-      `vector file lengths disagree: ${bytes.length - expected} unexpected bytes after ${count} rows × ${dim} dims`,
-    );
+    throw new VecFileError(`vector file lengths disagree: ${bytes.length - expected} unexpected bytes after ${what}`);
   }
   const scales = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -176,7 +222,7 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
     scales[i] = s;
   }
   const data = new Int8Array(bytes.buffer, bytes.byteOffset + dataOffset, count * dim);
-  return {
+  const file: VecFile = {
     modelId,
     dim,
     count,
@@ -185,6 +231,10 @@ export function decodeVecFile(input: Uint8Array | ArrayBuffer): VecFile {
     scales,
     data,
   };
+  if (listed.length > 0) {
+    file.sections = Object.fromEntries(listed.map((s, k) => [s.name, bytes.subarray(sectionOffsets[k], sectionOffsets[k] + s.bytes)]));
+  }
+  return file;
 }
 
 /** True when the file was embedded by this model at this dimension (else re-embed). */

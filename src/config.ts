@@ -5,9 +5,8 @@
 // Algorithm constants (ranking, profile, segments) are defined where the algorithm is (core/) and read
 // here, so each number exists once.
 
-import { DEFAULT_WEIGHTS, resolveWeights, type InteractionWeights } from '../core/event-kinds.ts';
-import { DEFAULT_HALF_LIFE_MS } from '../core/profile.ts';
-import { DEFAULT_LAMBDA } from '../core/rank.ts';
+import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-accountant.ts';
+import { DEFAULT_RANKING, resolveRanking, type RankingConfig, type ResolvedRanking } from '../core/ranking-config.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
 import { DEFAULT_MODEL_ID } from '../model/default.ts';
 import type { Retention } from './storage/store.ts';
@@ -28,8 +27,17 @@ export interface ResolvedConfig {
   baseUrl: string;
   retention: Retention;
   model: ModelSettings;
-  ranking: { halfLifeMs: number; weights: InteractionWeights; lambda: number };
-  privacy: { maxEpsilon: number; respectGlobalPrivacyControl: boolean };
+  /** Every ranking setting, resolved (core/ranking-config.ts holds their defaults and why). */
+  ranking: ResolvedRanking;
+  privacy: {
+    /** Largest ε one report may spend. */
+    maxEpsilon: number;
+    /** Shortest epoch this device accepts from a server (at most one report per this many seconds). */
+    minEpochSeconds: number;
+    /** Largest ε spent in any 365 days; null: derived from the two above (core/privacy-accountant.ts). */
+    maxEpsilonPerYear: number | null;
+    respectGlobalPrivacyControl: boolean;
+  };
   segments: { maxSegments: number; threshold: number };
   /** How long recommend() and segments() wait for the engine before answering with the fallback. */
   engineTimeoutMs: number;
@@ -44,8 +52,8 @@ export const DEFAULTS = Object.freeze({
   consent: 'pending',
   retention: { maxAgeDays: 90, maxEvents: 5000 },
   model: { id: DEFAULT_MODEL_ID, dtype: 'q8', pooling: 'mean', normalize: true, backend: 'auto', path: 'models/' },
-  ranking: { halfLifeDays: DEFAULT_HALF_LIFE_MS / DAY_MS, weights: DEFAULT_WEIGHTS, lambda: DEFAULT_LAMBDA },
-  privacy: { maxEpsilon: 4, respectGlobalPrivacyControl: true },
+  ranking: DEFAULT_RANKING,
+  privacy: { maxEpsilon: DEFAULT_MAX_EPSILON, minEpochSeconds: DEFAULT_MIN_EPOCH_SECONDS, maxEpsilonPerYear: null, respectGlobalPrivacyControl: true },
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
   debug: false,
@@ -109,19 +117,26 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
   const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? context.scriptBaseUrl ?? new URL('/tacit/', context.pageUrl).href);
   const retention = section('retention');
   const model = section('model') as ModelConfig & Record<string, unknown>;
-  const ranking = section('ranking');
+  const ranking = section('ranking') as RankingConfig;
   const privacy = section('privacy');
   const segments = section('segments');
   const modelBase = typeof model.baseUrl === 'string' ? model.baseUrl : DEFAULTS.model.path;
   if (model.baseUrl !== undefined && typeof model.baseUrl !== 'string') bad('model.baseUrl', 'must be a URL string');
 
-  let weights: InteractionWeights = DEFAULTS.ranking.weights;
-  if (ranking.weights !== undefined) {
+  // A bad ranking setting is reported by name; the others still apply.
+  let resolvedRanking: ResolvedRanking = DEFAULTS.ranking;
+  const rankingIn: Record<string, unknown> = { ...ranking };
+  for (;;) {
     try {
-      if (!isObject(ranking.weights)) throw new RangeError('must be an object of numbers');
-      weights = resolveWeights(ranking.weights as Partial<InteractionWeights>);
+      resolvedRanking = resolveRanking(rankingIn as RankingConfig);
+      break;
     } catch (error) {
-      bad('ranking.weights', (error as Error).message);
+      const message = (error as Error).message;
+      const key = /ranking\.(\w+)|weight "(\w+)"/.exec(message);
+      const name = key?.[1] ?? (key?.[2] ? 'weights' : undefined);
+      context.warn('invalid-config', `init(config): ${message}; using the default`);
+      if (!name || !(name in rankingIn)) break;
+      delete rankingIn[name];
     }
   }
 
@@ -146,13 +161,12 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
       allowRemote: typeof model.remoteHost === 'string',
       ...(typeof model.remoteHost === 'string' ? { remoteHost: model.remoteHost } : {}),
     },
-    ranking: {
-      halfLifeMs: number('ranking.halfLifeDays', ranking.halfLifeDays, DEFAULTS.ranking.halfLifeDays, positive, 'must be a number of days > 0') * DAY_MS,
-      weights,
-      lambda: number('ranking.lambda', ranking.lambda, DEFAULTS.ranking.lambda, (n) => n >= 0 && n <= 1, 'must be a number within 0…1'),
-    },
+    ranking: resolvedRanking,
     privacy: {
       maxEpsilon: number('privacy.maxEpsilon', privacy.maxEpsilon, DEFAULTS.privacy.maxEpsilon, positive, 'must be a number > 0'),
+      minEpochSeconds: number('privacy.minEpochSeconds', privacy.minEpochSeconds, DEFAULTS.privacy.minEpochSeconds, (n) => Number.isInteger(n) && n >= 60, 'must be an integer number of seconds ≥ 60'),
+      maxEpsilonPerYear:
+        privacy.maxEpsilonPerYear === undefined ? DEFAULTS.privacy.maxEpsilonPerYear : number('privacy.maxEpsilonPerYear', privacy.maxEpsilonPerYear, 0, positive, 'must be a number > 0') || null,
       respectGlobalPrivacyControl: flag('privacy.respectGlobalPrivacyControl', privacy.respectGlobalPrivacyControl, DEFAULTS.privacy.respectGlobalPrivacyControl),
     },
     segments: {

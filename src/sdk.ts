@@ -1,16 +1,18 @@
 // The Tacit SDK on the main thread: a thin facade. Each public call resolves its arguments and hands
-// off: validation to events.ts, the config to config.ts, writes to the recorder and the one storage
-// front door (storage/), recommendations and segments to the engine client (engine/), reports to the
-// report sync (reports/). The engine and the report sync are separate chunks, loaded only when needed,
-// after the page is idle; they get a narrow Host (host.ts), never this class.
+// off: validation to events.ts, the config to config.ts, consent to consent.ts, writes to the recorder
+// and the one storage front door (storage/), recommendations and segments to the engine client
+// (engine/), reports to the report sync (reports/). The engine and the report sync are separate chunks
+// (parts.ts), loaded only after a grant, when the page is idle or at first need; they get a narrow Host
+// (host.ts), never this class. Before a grant (and after a denial) nothing of them is fetched: recommend() answers
+// popularity on the main thread (engine/fallback.ts), and nothing is stored or sent.
 
-import { CONSENT_STATES, globalPrivacyControl, initialConsent } from './consent.ts';
+import { CONSENT_STATES, ConsentChannel, globalPrivacyControl, initialConsent, readConsentRecord, writeConsentRecord } from './consent.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
-import type { EngineClient } from './engine/client.ts';
 import { validateEvent } from './events.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
-import type { ReportSync } from './reports/sync.ts';
+import { PageShelves } from '../core/shelf.ts';
+import { LazyParts } from './parts.ts';
 import { DeviceStorage } from './storage/device-storage.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
 import { Recorder } from './storage/recorder.ts';
@@ -52,10 +54,9 @@ export class Tacit {
   private readonly storage: DeviceStorage;
   private readonly recorder: Recorder;
   private readonly host: Host;
-  private engine: EngineClient | null = null;
-  private engineLoading: Promise<EngineClient | null> | null = null;
-  private reports: ReportSync | null = null;
-  private reportsLoading: Promise<ReportSync | null> | null = null;
+  private readonly parts: LazyParts;
+  private readonly shelves = new PageShelves();
+  private channel: ConsentChannel | null = null;
 
   constructor(private readonly env: SdkEnvironment = {}) {
     this.now = env.now ?? Date.now;
@@ -71,23 +72,25 @@ export class Tacit {
       now: this.now,
     };
     this.storage = new DeviceStorage(
-      { warn: this.host.warn, mayWrite: () => this.consentState === 'granted', now: this.now },
+      { warn: this.host.warn, mayWrite: () => this.mayWrite(), now: this.now },
       { get maxAgeMs() { return self.config.retention.maxAgeMs; }, get maxEvents() { return self.config.retention.maxEvents; } },
     );
+    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy);
     this.recorder = new Recorder({
-      store: () => (this.consentState === 'granted' ? this.storage.current : null),
+      store: () => (this.mayWrite() ? this.storage.current : null),
       onStored: (seqs) => {
         this.storage.writeSucceeded();
         this.listeners.emit('stored', { count: seqs.length, lastSeq: seqs[seqs.length - 1] });
-        this.engine?.notifyStored();
+        this.parts.runningEngine?.notifyStored();
       },
       onError: (error) => this.storage.writeFailed(error),
       onOverflow: (n) => this.warnings.report('buffer-full', `${n} event(s) dropped: more than 500 waiting for consent or storage`),
     });
-    // A new store (fallback to memory, IndexedDB back again): write what waits there, tell the engine.
+    // A new store (fallback to memory, IndexedDB back again, deleted by another tab): write what waits
+    // there, tell the engine where the events are now.
     this.storage.onKindChange((kind) => {
       if (kind !== 'none') this.recorder.requestFlush();
-      this.engine?.storageChanged();
+      this.parts.runningEngine?.storageChanged();
     });
   }
 
@@ -120,7 +123,7 @@ export class Tacit {
     for (const warning of result.warnings) this.warnings.report('event-cleaned', warning);
     if (this.consentState === 'denied') return Promise.resolve();
     this.recorder.push({ uid: eventUid(), ts: this.now(), event: result.event, properties: result.properties });
-    if (this.consentState === 'granted' && !this.storage.current && this.initDone) {
+    if (this.mayWrite() && !this.storage.current && this.initDone) {
       void this.storage.open().then(() => this.recorder.requestFlush());
     }
     return Promise.resolve();
@@ -154,13 +157,14 @@ export class Tacit {
    * configured default (so with `consent: 'granted'` tracking continues into a fresh, empty store).
    */
   async forget(): Promise<void> {
+    writeConsentRecord(null, this.now());
     await this.erase();
-    await this.applyConsent(this.configuredConsent());
+    await this.applyConsent(this.configuredConsent(), { forgotten: true });
   }
 
   async export(): Promise<ExportedData> {
     if (this.initDone) await this.initDone;
-    if (this.consentState === 'granted') await this.storage.open();
+    if (this.mayWrite()) await this.storage.open();
     await this.recorder.flush();
     let events: ExportedData['events'] = [];
     let state: Record<string, unknown> = {};
@@ -182,28 +186,38 @@ export class Tacit {
 
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
-    const engine = await this.loadEngine();
-    if (!engine) return { items: [], strategy: 'unavailable' };
-    return engine.recommend(options);
+    if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
+    const fallback = await this.parts.fallback();
+    const safe = fallback.sanitize(options);
+    // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
+    const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
+    const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
+    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
+    const engine = await this.parts.engine();
+    // No consent: no engine. Popularity from the catalogue, here, at once.
+    const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
+    this.shelves.record(page, shelf, result.items.map((r) => r.id));
+    return result;
   }
 
   async segments(): Promise<SegmentScore[]> {
     if (this.initDone) await this.initDone;
-    const engine = await this.loadEngine();
-    const taxonomy = await (await this.loadReports())?.taxonomy();
+    const engine = await this.parts.engine();
+    const taxonomy = await (await this.parts.reports())?.taxonomy();
     return engine && taxonomy ? engine.segments(taxonomy) : [];
   }
 
   async sync(): Promise<unknown> {
     if (this.initDone) await this.initDone;
-    const reports = await this.loadReports();
-    return reports ? reports.sync() : { sent: false, reason: 'no server configured' };
+    if (!this.config.server) return { sent: false, reason: 'no server configured' };
+    const reports = await this.parts.reports();
+    return reports ? reports.sync() : { sent: false, reason: 'no consent' };
   }
 
   async inspect(): Promise<Record<string, unknown>> {
     if (this.initDone) await this.initDone;
     const data = await this.export();
-    const engine = this.engine ? await this.engine.inspect() : {};
+    const engine = (await this.parts.runningEngine?.inspect()) ?? {};
     return {
       version: VERSION,
       consent: this.consentState,
@@ -212,7 +226,7 @@ export class Tacit {
       unsavedEvents: this.recorder.pending.length,
       state: data.state,
       ...engine,
-      ...(this.reports?.inspect() ?? {}),
+      ...(this.parts.runningReports?.inspect() ?? {}),
     };
   }
 
@@ -247,84 +261,79 @@ export class Tacit {
     const gpc = globalPrivacyControl();
     const decision = initialConsent({
       configured: this.config.consent,
-      storedGrant: !gpc && (await this.storage.storedGrant()),
+      remembered: gpc ? null : (readConsentRecord()?.state ?? ((await this.storage.storedGrant()) ? 'granted' : null)),
       globalPrivacyControl: gpc,
       respectGlobalPrivacyControl: this.config.privacy.respectGlobalPrivacyControl,
     });
-    await this.applyConsent(decision.state);
+    this.channel = new ConsentChannel((state, forgotten) => void this.fromOtherTab(state, forgotten));
+    await this.applyConsent(decision.state); // a grant starts the engine and the report sync when idle
     this.listeners.emit('ready', { consent: this.consentState, storage: this.storageKind });
-    // The engine (worker, model) and the report sync start only once the page is interactive and idle,
-    // or at first need.
-    whenPageIdle(() => {
-      void this.loadEngine();
-      void this.loadReports();
-    });
+  }
+
+  /**
+   * Whether writing is allowed now: consent granted here, and no other tab denied meanwhile. The
+   * remembered decision is read again on every call (a tab frozen while another denied never got the
+   * message); a denial found here is applied at once.
+   */
+  private mayWrite(): boolean {
+    if (this.consentState !== 'granted') return false;
+    if (readConsentRecord()?.state === 'denied') {
+      void this.fromOtherTab('denied');
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Another tab of this shop changed consent, or forgot everything: follow it, without remembering or
+   * announcing it again. After a forget, what this tab still holds in memory (unsaved events, the
+   * engine's profile) goes too, or it would write forgotten history back.
+   */
+  private async fromOtherTab(state: ConsentState, forgotten = false): Promise<void> {
+    if (state === this.consentState && !forgotten) return;
+    if (this.initDone) await this.initDone;
+    if (forgotten) {
+      this.recorder.discard();
+      clearJournal();
+      await this.parts.stop();
+    }
+    await this.applyConsent(state, { fromOtherTab: true });
   }
 
   private configuredConsent(): ConsentState {
     return globalPrivacyControl() && this.config.privacy.respectGlobalPrivacyControl ? 'denied' : this.config.consent;
   }
 
-  /** The engine client chunk, once; none without a catalogue. */
-  private loadEngine(): Promise<EngineClient | null> {
-    if (this.engine) return Promise.resolve(this.engine);
-    if (!this.config.catalog) return Promise.resolve(null);
-    this.engineLoading ??= import('./engine/client.ts')
-      .then(({ EngineClient }) => {
-        const client = new EngineClient(this.host, this.storage, { trustedTypesPolicy: this.env.trustedTypesPolicy });
-        this.engine = client;
-        void client.start();
-        return client;
-      })
-      .catch((error) => {
-        this.warnings.report('engine-load', `the engine could not be loaded (${describe(error)})`);
-        return null;
-      });
-    return this.engineLoading;
-  }
-
-  /** The report sync chunk, once; none without a server. Segments come from the engine when there is one. */
-  private loadReports(): Promise<ReportSync | null> {
-    if (this.reports) return Promise.resolve(this.reports);
-    if (!this.config.server) return Promise.resolve(null);
-    this.reportsLoading ??= import('./reports/sync.ts')
-      .then(({ ReportSync }) => {
-        const reports = new ReportSync(this.host, this.storage, {
-          segments: async (taxonomy) => (await this.loadEngine())?.segments(taxonomy) ?? [],
-        });
-        this.reports = reports;
-        void reports.start();
-        return reports;
-      })
-      .catch((error) => {
-        this.warnings.report('reports-load', `the report sync could not be loaded (${describe(error)})`);
-        return null;
-      });
-    return this.reportsLoading;
-  }
-
+  /** Deletes everything stored and stops the engine and the report sync (they start again after a grant). */
   private async erase(): Promise<void> {
     this.recorder.discard();
     clearJournal();
-    this.reports?.forget();
     try {
-      await this.engine?.forget();
+      // The worker holds an IndexedDB connection: it lets go before the database is deleted.
+      await this.parts.stop();
     } catch (error) {
-      this.warnings.report('forget-engine', `forget: the engine did not reset cleanly: ${describe(error)}`);
+      this.warnings.report('forget-engine', `forget: the engine did not stop cleanly: ${describe(error)}`);
     }
     await this.storage.erase();
   }
 
   /**
-   * `byShopper`: the shopper's own choice (through the shop's consent call), which is remembered; a
-   * configured default is not. The database is created only when there is something to write.
+   * `byShopper`: the shopper's own choice (through the shop's consent call), which is remembered and
+   * announced to the other tabs; a configured default is not remembered. `fromOtherTab`: followed, not
+   * remembered or announced again. The database is created only when there is something to write.
    */
-  private async applyConsent(state: ConsentState, { byShopper = false } = {}): Promise<void> {
+  private async applyConsent(state: ConsentState, { byShopper = false, fromOtherTab = false, forgotten = false } = {}): Promise<void> {
     const previous = this.consentState;
     this.consentState = state;
+    if (byShopper) {
+      // Remembered before anything else happens, so a tab that checks before writing sees it at once.
+      writeConsentRecord(state === 'pending' ? null : state, this.now());
+    }
+    if (byShopper || forgotten) this.channel?.announce(state, forgotten);
     if (state === 'granted') {
       if (byShopper) {
         try {
+          // Also inside Tacit's own database, for browsers that block localStorage.
           await (await this.storage.open()).set(KV_KEYS.consent, { state: 'granted', day: dayOf(this.now()) });
         } catch (error) {
           this.storage.writeFailed(error);
@@ -332,16 +341,18 @@ export class Tacit {
       }
       this.recorder.restore(takeJournal());
       await this.writeBuffered();
+      // (Again after a forget(): it stopped the engine and the report sync.)
+      if (this.initDone) this.parts.startWhenIdle();
     } else if (state === 'denied') {
-      // Withdrawal deletes what was stored under the earlier grant.
+      // Withdrawal deletes what was stored under the earlier grant, in this tab and (through the
+      // announcement above) in every other.
       await this.erase();
     } else {
+      // Pending: nothing is stored or sent; what was tracked waits in memory for a grant.
+      await this.parts.stop().catch(() => {});
       await this.storage.current?.delete(KV_KEYS.consent).catch(() => {});
     }
-    if (previous !== state) {
-      this.engine?.consentChanged();
-      this.listeners.emit('consent', { state });
-    }
+    if (previous !== state) this.listeners.emit('consent', { state, ...(fromOtherTab ? { fromOtherTab: true } : {}) });
   }
 
   /** Opens the store if there is anything to write, then writes it. */
@@ -351,18 +362,6 @@ export class Tacit {
     await this.storage.open();
     await this.recorder.flush();
   }
-}
-
-/** Runs `task` after the load event, when the browser is idle (never before the page is interactive). */
-function whenPageIdle(task: () => void): void {
-  if (typeof document === 'undefined' || typeof addEventListener !== 'function') return;
-  const idle = () => {
-    const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
-    if (ric) ric(task, { timeout: 5000 });
-    else setTimeout(task, 1000);
-  };
-  if (document.readyState === 'complete') idle();
-  else addEventListener('load', idle, { once: true });
 }
 
 function dayOf(ms: number): string {

@@ -17,9 +17,17 @@
   var s = d.createElement('script');
   s.type = 'module';
   s.async = true;
-  // Pages that enforce Trusted Types need a policy (the shop allows it with `trusted-types tacit`).
+  // Pages that enforce Trusted Types need a policy (the shop allows it with `trusted-types tacit`). It
+  // only vouches for Tacit's own files (the folder tacit.js is in), so no other script can use it to
+  // load code the page's policy would refuse.
   try {
-    var p = w.trustedTypes && w.trustedTypes.createPolicy('tacit', { createScriptURL: function (u) { return u; } });
+    var base = new URL(url.slice(0, url.lastIndexOf('/') + 1), d.baseURI).href;
+    var p = w.trustedTypes && w.trustedTypes.createPolicy('tacit', {
+      createScriptURL: function (u) {
+        if (new URL(u, d.baseURI).href.indexOf(base) === 0) return u;
+        throw new TypeError('[tacit] not a Tacit file: ' + u);
+      },
+    });
     t.p = p;
     s.src = p ? p.createScriptURL(url) : url;
     (d.head || d.documentElement).appendChild(s);

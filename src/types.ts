@@ -31,17 +31,20 @@ export interface ModelConfig {
   remoteHost?: string;
 }
 
-export interface RankingConfig {
-  halfLifeDays?: number;
-  /** Weight of each interaction kind in the profile (defaults: core/event-kinds.ts). */
-  weights?: Partial<InteractionWeights>;
-  /** MMR trade-off between relevance (1) and diversity (0). Default 0.7. */
-  lambda?: number;
-}
+/** The ranking settings (each documented, with its default and why, in core/ranking-config.ts). */
+export type { RankingConfig, RankingChannels } from '../core/ranking-config.ts';
+import type { RankingConfig } from '../core/ranking-config.ts';
 
 export interface PrivacyConfig {
-  /** Refuse to report if the server asks for a larger per-epoch ε than this. Default 4. */
+  /** Refuse to report if the server asks for a larger ε per report than this. Default 4. */
   maxEpsilon?: number;
+  /**
+   * Refuse to report if the server's epochs are shorter than this (seconds): at most one report per
+   * this long. Default 604800 (7 days). Lower it only for demos and tests.
+   */
+  minEpochSeconds?: number;
+  /** Largest ε this device spends in any 365 days. Default: maxEpsilon × (reports a year at minEpochSeconds + 2). */
+  maxEpsilonPerYear?: number;
   /** Honour navigator.globalPrivacyControl as a denial. Default true. */
   respectGlobalPrivacyControl?: boolean;
 }
@@ -79,14 +82,25 @@ export interface TacitError {
 }
 
 export interface RecommendOptions {
+  /** How many items, 0…100. Default 10. */
   limit?: number;
+  /** Item ids never to recommend in this answer. */
   exclude?: string[];
+  /** Leave out every item the shopper interacted with (default: the ranking config's, off). */
+  excludeSeen?: boolean;
+  /** The item on screen: "similar items", blended with the shopper's interests. */
   context?: { itemId?: string; weight?: number };
 }
 
 export interface RecommendResult {
+  /** Best first; each score is a 0…1 relevance, so scores fall in rank order. */
   items: Recommendation[];
   strategy: string;
+  /**
+   * Set when fewer items than asked came back on purpose: 'min-similarity' means the rest of the
+   * catalogue was not similar enough to the item on screen to call it "similar" (no padding).
+   */
+  limitedBy?: string;
 }
 
 export interface SegmentScore {

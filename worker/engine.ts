@@ -11,10 +11,10 @@ import type { Embedder } from '../core/embedder.ts';
 import { contributionsAt, profileVector } from '../core/profile.ts';
 import { fallbackRank, rank, type RankResult } from '../core/rank.ts';
 import { assignSegments, type SegmentMatch } from '../core/segments.ts';
-import type { CatalogError, CatalogItem, InteractionWeights, Recommendation } from '../core/types.ts';
+import type { CatalogError, CatalogItem, Recommendation } from '../core/types.ts';
 import { VectorMatrix } from '../core/vectors.ts';
-import { DEFAULT_WEIGHTS } from '../core/event-kinds.ts';
-import { DEFAULT_HALF_LIFE_MS } from '../core/profile.ts';
+import { neighbourIndexFromFile, type NeighbourIndex } from '../core/neighbours.ts';
+import { DEFAULT_RANKING, type ResolvedRanking } from '../core/ranking-config.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { IndexedDBStore } from '../src/storage/indexeddb-store.ts';
 import type { EventLog } from '../src/storage/store.ts';
@@ -33,9 +33,19 @@ export interface EngineConfig {
   catalogVectorsUrl: string | null;
   /** The embedder's settings, as the SDK's config resolved them (backend and progress are the engine's). */
   model: Omit<EmbedderOptions, 'onProgress'>;
-  ranking?: { halfLifeMs?: number; weights?: InteractionWeights; lambda?: number };
+  /** The resolved ranking settings (default: core's DEFAULT_RANKING). */
+  ranking?: ResolvedRanking;
   segments?: { maxSegments?: number; threshold?: number };
   events: EventSourceKind;
+}
+
+/** What recommend() asks the engine (the SDK has checked and cut every field). */
+export interface RecommendRequest {
+  limit?: number;
+  exclude?: string[];
+  /** Leave out every item the shopper interacted with (default: the ranking config's excludeSeen). */
+  excludeSeen?: boolean;
+  context?: { itemId?: string; weight?: number };
 }
 
 /** The device's store as the engine uses it: events, the saved profile, the item-vector cache. */
@@ -65,6 +75,8 @@ export class Engine {
   private items: CatalogItem[] = [];
   private rowOf = new Map<string, number>();
   private matrix: VectorMatrix | null = null;
+  /** Co-occurrence neighbours from the shop's order log, shipped in its vector file (any model). */
+  private neighbours: NeighbourIndex | null = null;
   private shopper: ProfileStore | null = null;
   private queryVectors = new Map<string, Float32Array>();
   private taxonomy: Taxonomy | null = null;
@@ -121,10 +133,12 @@ export class Engine {
       this.info.threads = this.embedder.threads;
       this.info.dim = this.embedder.dim;
       this.info.loadMs = this.now() - modelStart;
+      const file = await fetchVectorFile(this.deps.fetch, this.config.catalogVectorsUrl);
+      this.neighbours = this.readNeighbours(file);
       const { matrix, source } = await loadItemVectors({
         items: this.items,
         embedder: this.embedder,
-        file: await fetchVectorFile(this.deps.fetch, this.config.catalogVectorsUrl),
+        file,
         cache: await this.openStore(),
         embed: (texts) => this.embed(texts),
       });
@@ -137,6 +151,21 @@ export class Engine {
       this.info.status = 'failed';
       this.info.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /** The neighbours section of the shop's vector file; a damaged one costs the behaviour channel, not the engine. */
+  private readNeighbours(file: Awaited<ReturnType<typeof fetchVectorFile>>): NeighbourIndex | null {
+    if (!file) return null;
+    try {
+      return neighbourIndexFromFile(file, this.items);
+    } catch (error) {
+      this.deps.onWarning?.(`the vector file's neighbours could not be read (${error instanceof Error ? error.message : String(error)}); ranking without them`);
+      return null;
+    }
+  }
+
+  private get ranking(): ResolvedRanking {
+    return this.config.ranking ?? DEFAULT_RANKING;
   }
 
   private embedderOptions(backend: 'auto' | 'webgpu' | 'wasm'): EmbedderOptions {
@@ -234,8 +263,8 @@ export class Engine {
     this.shopper ??= new ProfileStore({
       modelId: this.embedder.modelId,
       dim: this.embedder.dim,
-      halfLifeMs: this.config.ranking?.halfLifeMs ?? DEFAULT_HALF_LIFE_MS,
-      weights: this.config.ranking?.weights ?? DEFAULT_WEIGHTS,
+      halfLifeMs: this.ranking.halfLifeDays * 24 * 3600 * 1000,
+      weights: this.ranking.weights,
     });
     const shopper = this.shopper;
     const row = new Float32Array(this.embedder.dim);
@@ -259,7 +288,7 @@ export class Engine {
 
   // ── ranking and segments ─────────────────────────────────────────────────────────────────
 
-  async recommend(options: { limit?: number; exclude?: string[]; context?: { itemId?: string; weight?: number } } = {}): Promise<{ items: Recommendation[]; strategy: string }> {
+  async recommend(options: RecommendRequest = {}): Promise<{ items: Recommendation[]; strategy: string; limitedBy?: string }> {
     const start = performance.now();
     await this.readyPromise;
     await this.refresh();
@@ -267,6 +296,7 @@ export class Engine {
     const exclude = Array.isArray(options.exclude) ? options.exclude.map(String) : [];
     const contextItemId = options.context?.itemId === undefined ? undefined : String(options.context.itemId);
     const purchased = this.shopper?.purchased ?? new Set<string>();
+    const inCart = this.shopper?.cart ?? new Set<string>();
     let result: RankResult;
     const rankStart = performance.now();
     if (this.matrix) {
@@ -278,17 +308,26 @@ export class Engine {
         limit,
         exclude,
         purchased,
+        inCart,
+        seen: this.shopper?.seen,
+        excludeSeen: options.excludeSeen,
         context: contextItemId !== undefined && this.rowOf.has(contextItemId) ? { itemId: contextItemId, weight: options.context?.weight } : undefined,
-        lambda: this.config.ranking?.lambda,
+        ranking: this.ranking,
+        neighbours: this.neighbours,
       });
     } else {
-      result = fallbackRank(this.items, { limit, exclude, purchased, contextItemId });
+      const seen = options.excludeSeen ?? this.ranking.excludeSeen ? [...(this.shopper?.seen ?? [])] : [];
+      result = fallbackRank(this.items, { limit, exclude: [...exclude, ...seen], purchased, inCart, contextItemId });
     }
     this.info.timings.rankMs = performance.now() - rankStart;
     const items = result.items.map((r) => ({ ...r, item: this.items[this.rowOf.get(r.id)!] }));
     this.info.timings.lastRecommendMs = performance.now() - start;
     this.info.lastRecommendations = items;
-    return { items, strategy: this.matrix ? result.strategy : `fallback:${result.strategy}` };
+    return {
+      items,
+      strategy: this.matrix ? result.strategy : `fallback:${result.strategy}`,
+      ...(result.limitedBy ? { limitedBy: result.limitedBy } : {}),
+    };
   }
 
   /** Installs the server's taxonomy; its descriptions are embedded once per model. */

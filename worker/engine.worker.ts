@@ -4,6 +4,7 @@
 import { expose } from 'comlink';
 import type { StoredEvent } from '../core/types.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
+import { CONSENT_CHANNEL } from '../src/consent.ts';
 import { createEmbedder, type EmbedderProgress } from './embedder.ts';
 import { Engine, type EngineConfig, type EventSourceKind } from './engine.ts';
 
@@ -24,6 +25,17 @@ const engine = new Engine({
   onProgress: (p) => page?.progress(p),
   onWarning: (message) => page?.warning(message),
 });
+
+// Consent is one state for all tabs: a withdrawal or a forget() announced by any tab stops this engine
+// reading and writing the shopper's data at once, before its own page has passed the news on.
+try {
+  new BroadcastChannel(CONSENT_CHANNEL).onmessage = (event: MessageEvent) => {
+    const data = event.data as { state?: string; forgotten?: boolean } | null;
+    if (data?.state !== 'granted' || data.forgotten) engine.setEventSource('none');
+  };
+} catch {
+  // no BroadcastChannel here: the page tells the engine itself
+}
 
 export const workerApi = {
   init(config: EngineConfig, callbacks?: PageCallbacks) {

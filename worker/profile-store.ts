@@ -5,6 +5,7 @@
 import type { InteractionWeights } from '../core/event-kinds.ts';
 import { eventToInteractions, purchasedIds } from '../core/interactions.ts';
 import { applyEvent, profileFromJSON, profileToJSON, type Profile, type VectorLookup } from '../core/profile.ts';
+import { noteCartEvent, noteSeenEvent } from '../core/shelf.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { KV_KEYS } from '../src/storage/schema.ts';
 import type { EventLog } from '../src/storage/store.ts';
@@ -25,12 +26,18 @@ export interface ProfileSettings {
 interface SavedProfile {
   profile?: unknown;
   purchased?: unknown;
+  cart?: unknown;
+  seen?: unknown;
 }
 
 export class ProfileStore {
   profile: Profile | null = null;
   /** Items the shopper bought: never recommended again. */
   purchased = new Set<string>();
+  /** Items in the cart now (added, not removed or ordered since): never recommended. */
+  cart = new Set<string>();
+  /** Every item the shopper interacted with: left out of recommendations with excludeSeen. */
+  seen = new Set<string>();
 
   constructor(private readonly settings: ProfileSettings) {}
 
@@ -50,9 +57,14 @@ export class ProfileStore {
     if (events.length === 0) return false;
     // A query that cannot be embedded is skipped, never a reason to stop following the events.
     await prepare(events).catch(() => {});
-    for (const event of events) applyEvent(profile, event, vectorFor, this.settings.weights);
+    for (const event of events) {
+      applyEvent(profile, event, vectorFor, this.settings.weights);
+      noteCartEvent(this.cart, event);
+      noteSeenEvent(this.seen, event);
+    }
     for (const id of purchasedIds(events)) this.purchased.add(id);
-    await keeper?.set(KV_KEYS.profile, { profile: profileToJSON(profile), purchased: [...this.purchased] }).catch(() => {});
+    const saved: SavedProfile = { profile: profileToJSON(profile), purchased: [...this.purchased], cart: [...this.cart], seen: [...this.seen] };
+    await keeper?.set(KV_KEYS.profile, saved).catch(() => {});
     return true;
   }
 
@@ -71,12 +83,18 @@ export class ProfileStore {
   reset(): void {
     this.profile = null;
     this.purchased = new Set();
+    this.cart = new Set();
+    this.seen = new Set();
   }
 
   private async restore(keeper: ProfileKeeper | null): Promise<void> {
     const { modelId, dim, halfLifeMs } = this.settings;
     const saved = (await keeper?.get<SavedProfile>(KV_KEYS.profile).catch(() => undefined)) ?? undefined;
     this.profile = profileFromJSON(saved?.profile, { modelId, dim, halfLifeMs });
-    this.purchased = new Set(this.profile.lastSeq > 0 && Array.isArray(saved?.purchased) ? (saved.purchased as string[]) : []);
+    // Kept only beside the profile they were derived with (a fresh profile replays every event).
+    const list = (value: unknown) => new Set(this.profile!.lastSeq > 0 && Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+    this.purchased = list(saved?.purchased);
+    this.cart = list(saved?.cart);
+    this.seen = list(saved?.seen);
   }
 }

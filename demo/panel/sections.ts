@@ -137,6 +137,17 @@ export function renderReport({ set }: PanelView, s: Snapshot): void {
   );
   set('next-epoch', text(s.nextEpoch?.epoch));
   set('next-epoch-starts', when(s.nextEpoch?.startsAt));
+  const privacy = s.privacy;
+  set('report-planned-at', when(privacy?.plannedAt ?? undefined));
+  set('privacy-spent', typeof privacy?.spentLast365Days === 'number' ? `ε = ${privacy.spentLast365Days}` : DASH);
+  set('privacy-ledger-count', text(privacy?.ledger?.length));
+  const limits = privacy?.limits;
+  set(
+    'privacy-limits',
+    limits ? `ε ≤ ${limits.maxEpsilon} a report, one report per ≥ ${limits.minEpochSeconds} s, ε ≤ ${limits.maxEpsilonPerYear} a year` : DASH,
+  );
+  set('privacy-since', when(privacy?.reportingSince ?? undefined));
+  set('privacy-refused', privacy ? (privacy.refused ?? 'no') : DASH);
   set('config-epsilon', text(s.config?.epsilon));
   set('config-slots', text(s.config?.slots));
   set('config-k', text(s.config?.k));

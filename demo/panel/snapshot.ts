@@ -21,6 +21,14 @@ export interface Snapshot {
   lastReport?: { body?: string; sentAt?: number | string | null; status?: number | string | null; ack?: unknown } | null;
   pendingReport?: unknown;
   nextEpoch?: { epoch?: number; startsAt?: number | string | null } | null;
+  privacy?: {
+    limits?: { maxEpsilon: number; minEpochSeconds: number; maxEpsilonPerYear: number };
+    refused?: string | null;
+    spentLast365Days?: number;
+    ledger?: unknown[];
+    reportingSince?: string | null;
+    plannedAt?: string | null;
+  };
   config?: {
     epsilon?: number | null;
     slots?: number | null;

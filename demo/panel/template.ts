@@ -96,6 +96,15 @@ export const template = () => `
       <dl class="tp-kv">
         ${row('Epoch', 'next-epoch')}
         ${row('Starts', 'next-epoch-starts')}
+        ${row('This epoch\'s report planned at', 'report-planned-at')}
+      </dl>
+      <h3>Privacy accountant (this device)</h3>
+      <dl class="tp-kv">
+        ${row('ε spent, last 365 days', 'privacy-spent')}
+        ${row('Reports in the ledger', 'privacy-ledger-count')}
+        ${row('Device limits', 'privacy-limits')}
+        ${row('Reporting since', 'privacy-since')}
+        ${row('Refused', 'privacy-refused')}
       </dl>
       <h3>Privacy parameters</h3>
       <dl class="tp-kv">

@@ -32,11 +32,18 @@ export async function startPage(
   const main = renderShell({ ...shell, catalog });
   mountConsentBanner();
   mountPanel(catalog);
-  // After the page code has run (it may refine the title), record the page view.
-  setTimeout(() => void page({ title: document.title, path: location.pathname, ...pageProperties }), 0);
+  // Record the page view with the page's kind, never its title: the search page's title holds the query
+  // ("Search: pregnancy test"), and a page view is no place for it (the search itself is its own event).
+  setTimeout(() => void page({ name: pageName(location.pathname), ...pageProperties }), 0);
   if (!catalog) {
     renderProblem(main, 'The shop is having a moment', `The product catalogue could not be loaded (${String(problem)}).`);
     return null;
   }
   return { main, catalog };
+}
+
+/** The kind of page, one word per template (tacit.page() adds the path, without its query string). */
+function pageName(path: string): string {
+  const file = path.slice(path.lastIndexOf('/') + 1).replace(/\.html$/, '');
+  return { '': 'Home', index: 'Home', search: 'Search', product: 'Product', category: 'Department', cart: 'Cart', checkout: 'Checkout' }[file] ?? 'Page';
 }

@@ -14,7 +14,7 @@ import type { Host } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import type { RecommendOptions, RecommendResult, SegmentScore } from '../types.ts';
 import { describe } from '../warn.ts';
-import { MainThreadFallback, sanitizeRecommendOptions } from './fallback.ts';
+import { sanitizeRecommendOptions, type MainThreadFallback } from './fallback.ts';
 
 
 const TIMEOUTS = {
@@ -40,7 +40,6 @@ export class EngineClient {
   private state: WorkerState = 'stopped';
   private restarts = 0;
   private ready: Promise<void> | null = null;
-  private readonly fallback: MainThreadFallback;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private taxonomy: Taxonomy | null = null;
   private modelReported = false;
@@ -49,11 +48,11 @@ export class EngineClient {
   constructor(
     private readonly host: Host,
     private readonly storage: DeviceStorage,
+    private readonly fallback: MainThreadFallback,
     private readonly options: EngineClientOptions = {},
   ) {
     const configured = host.config.engineTimeoutMs;
     this.timeouts = { ...TIMEOUTS, ready: configured, call: configured, ...options.timeouts };
-    this.fallback = new MainThreadFallback(host.config.catalog);
   }
 
   /** The engine's configuration: the resolved config's engine part, as it is, and where events are. */
@@ -207,13 +206,9 @@ export class EngineClient {
     }, 250);
   }
 
-  /** Consent changed or this page's store did (memory fallback, IndexedDB back): tell the worker where events are now. */
-  consentChanged(): void {
-    if (this.remote && this.state === 'running') void this.remote.setEventSource(this.eventSource()).catch(() => {});
-  }
-
+  /** This page's store changed (memory fallback, IndexedDB back, deleted by another tab): tell the worker where events are now. */
   storageChanged(): void {
-    this.consentChanged();
+    if (this.remote && this.state === 'running') void this.remote.setEventSource(this.eventSource()).catch(() => {});
   }
 
   async inspect(): Promise<Record<string, unknown>> {
@@ -223,10 +218,18 @@ export class EngineClient {
     return info.done && !info.error ? { ...base, ...info.value } : base;
   }
 
-  async forget(): Promise<void> {
-    // The worker holds an IndexedDB connection: it must let go before the database can be deleted.
+  /**
+   * Ends the worker (consent withdrawn, forget): it first lets go of its IndexedDB connection, so the
+   * database can be deleted, then it is terminated. A grant starts a new client.
+   */
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
     if (this.remote && this.state === 'running') await settleWithin(this.remote.forget(), this.timeouts.ping);
+    this.stopWorker();
+    this.state = 'failed'; // never restarted: this client is done
   }
+
 }
 
 type Settled<T> = { done: true; value?: T; error?: unknown } | { done: false };

@@ -9,6 +9,7 @@ import type { RecommendOptions, RecommendResult } from '../types.ts';
 export interface SafeRecommendOptions {
   limit: number;
   exclude: string[];
+  excludeSeen?: boolean;
   context?: { itemId: string; weight?: number };
 }
 
@@ -22,13 +23,19 @@ export function sanitizeRecommendOptions(options: unknown): SafeRecommendOptions
     ctx && (typeof ctx.itemId === 'string' || typeof ctx.itemId === 'number')
       ? { itemId: String(ctx.itemId), weight: typeof ctx.weight === 'number' && ctx.weight >= 0 && ctx.weight <= 1 ? ctx.weight : undefined }
       : undefined;
-  return { limit, exclude, context };
+  const excludeSeen = typeof o.excludeSeen === 'boolean' ? o.excludeSeen : undefined;
+  return { limit, exclude, ...(excludeSeen === undefined ? {} : { excludeSeen }), context };
 }
 
 export class MainThreadFallback {
   private items: Promise<CatalogItem[]> | null = null;
 
   constructor(private readonly catalogUrl: string | null) {}
+
+  /** recommend()'s options as the engine expects them, whatever the page passed. */
+  sanitize(options: unknown): SafeRecommendOptions {
+    return sanitizeRecommendOptions(options);
+  }
 
   async recommend(options: SafeRecommendOptions): Promise<RecommendResult> {
     const items = await this.catalog();

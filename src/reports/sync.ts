@@ -1,13 +1,16 @@
 // The only data that leaves the device: one report per epoch, made of segment ids each passed through
-// k-ary randomized response on the device. Body: {"taxonomy":v,"epoch":e,"segments":[...]}, nothing else.
-//
-// Exactly once per epoch across tabs: the report is created with a check-and-set in one IndexedDB
-// transaction, and each send is claimed the same way, so two tabs never send the same report. It waits
-// in IndexedDB until the server acknowledges it, retrying with exponential backoff and jitter. A report
-// sent while the page unloads is never retried: its answer is lost with the page, and sending it again
-// could count it twice; losing one report is the cheaper error for the aggregates and for privacy. The
-// same holds for a send whose page navigated away before the answer came: it is never sent again.
+// k-ary randomized response on the device (protocol/report.ts writes the body). It exists only after a
+// grant (the facade loads it then), and the device, not the server, decides what it may send:
+//   - the server's parameters pass the privacy accountant (core/privacy-accountant.ts) or nothing is
+//     sent: ε per report capped, epochs no shorter than the device's minimum, a yearly ε cap;
+//   - the report bookkeeping (report-state.ts) allows one report per epoch, only for epochs that begin
+//     after the device started keeping state, created at a random moment of the epoch;
+//   - memory-only state (no IndexedDB) never reports: it could not remember that it did.
+// The report waits in IndexedDB until the server acknowledges it, retrying with exponential backoff and
+// jitter. A report sent while the page unloads is never retried: its answer is lost with the page, and
+// sending it again could count it twice; losing one report is the cheaper error.
 
+import { checkServerParams, defaultMaxEpsilonPerYear, spentInWindow, type PrivacyLimits } from '../../core/privacy-accountant.ts';
 import { cryptoRandom } from '../../core/random.ts';
 import { randomizeReport, reportDomain } from '../../core/randomized-response.ts';
 import { epochOf, epochStartMs } from '../../protocol/epoch.ts';
@@ -20,34 +23,14 @@ import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { describe } from '../warn.ts';
+import { eligibility, freshState, planFor, readState, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
 
-
-export interface PendingReport {
-  epoch: number;
-  body: string;
-  attempts: number;
-  nextAttemptAt: number;
-  inFlightUntil: number;
-}
-
-export interface LastReport {
-  epoch: number;
-  body: string;
-  sentAt: number;
-  status: number | 'network-error' | 'unconfirmed';
-  ack: unknown;
-}
-
-interface ReportState {
-  /** The newest epoch a report was created for: never a second one for it. */
-  createdEpoch: number;
-  pending: PendingReport | null;
-  last: LastReport | null;
-}
+export type { LastReport, PendingReport } from './report-state.ts';
 
 export const REPORT_STATE_KEY = KV_KEYS.report;
-const FIRST_REPORT_DELAY_MS = 30_000;
 const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
+/** A report whose planned moment passed while no page was open goes out this long (at most, at random) into the next page. */
+const OVERDUE_DELAY_MS = 5 * 60_000;
 
 export interface SyncDeps {
   /** The shopper's segments in this taxonomy (from the engine; none without one). */
@@ -57,17 +40,25 @@ export interface SyncDeps {
   random?: () => number;
 }
 
+type RunResult = { sent: boolean; reason?: string; status?: unknown; ack?: unknown; dueAt?: string };
+
 export class ReportSync {
   private params: ReportParams | null = null;
   private paramsError = '';
   private paramsTriedAt = 0;
+  private refused = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastKnown: ReportState | null = null;
+  private stopped = false;
+  /** When this page started: a planned moment before it was missed (no page was open). */
+  private startedAt = 0;
+  private overdueAt = 0;
+  private readonly listeners: [string, () => void][] = [];
   private readonly now: () => number;
   private readonly fetch: typeof fetch;
   private readonly random: () => number;
-
   private readonly server: string;
+  private readonly limits: PrivacyLimits;
 
   constructor(
     private readonly host: Host,
@@ -78,26 +69,42 @@ export class ReportSync {
     this.now = deps.now ?? host.now;
     this.fetch = deps.fetch ?? ((input, init) => fetch(input, init));
     this.random = deps.random ?? cryptoRandom;
+    const { maxEpsilon, minEpochSeconds, maxEpsilonPerYear } = host.config.privacy;
+    this.limits = { maxEpsilon, minEpochSeconds, maxEpsilonPerYear: maxEpsilonPerYear ?? defaultMaxEpsilonPerYear(maxEpsilon, minEpochSeconds) };
   }
 
   /** Loads the server's published parameters, then schedules the epoch's report. */
   async start(): Promise<void> {
+    this.startedAt = this.now();
     await this.refreshState();
     await this.loadParams();
-    if (typeof addEventListener === 'function') {
-      addEventListener('pagehide', () => void this.run({ unloading: true }));
-      // Hidden (tab switched, app backgrounded): the page may be discarded without a pagehide, so send
-      // what is due now, while an answer can still arrive.
-      addEventListener('visibilitychange', () => {
-        if (typeof document !== 'undefined' && document.visibilityState === 'hidden') void this.run({});
-      });
-      addEventListener('online', () => {
-        this.paramsTriedAt = 0;
-        this.schedule(1000);
-      });
-    }
-    if (!this.params) return;
-    this.schedule(FIRST_REPORT_DELAY_MS);
+    this.listen('pagehide', () => void this.run({ unloading: true }));
+    // Hidden (tab switched, app backgrounded): the page may be discarded without a pagehide, so send
+    // what is due now, while an answer can still arrive.
+    this.listen('visibilitychange', () => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') void this.run({});
+    });
+    this.listen('online', () => {
+      this.paramsTriedAt = 0;
+      this.schedule(1000);
+    });
+    if (this.params) await this.run({});
+  }
+
+  /** Consent withdrawn or everything forgotten: no timer, no listener, nothing sent from now on. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const [type, listener] of this.listeners) removeEventListener(type, listener);
+    this.listeners.length = 0;
+    this.lastKnown = null;
+  }
+
+  private listen(type: string, listener: () => void): void {
+    if (typeof addEventListener !== 'function') return;
+    addEventListener(type, listener);
+    this.listeners.push([type, listener]);
   }
 
   /** The taxonomy devices report in, once the server's parameters are loaded (null until then). */
@@ -108,7 +115,7 @@ export class ReportSync {
 
   /** The store while consent allows writing to it (opened on demand), else null. */
   private store(): Promise<Store | null> {
-    return this.host.consent() === 'granted' ? this.storage.open() : Promise.resolve(null);
+    return this.host.consent() === 'granted' && !this.stopped ? this.storage.open() : Promise.resolve(null);
   }
 
   /** The server was unreachable when the page loaded: try again, at most once a minute (or when asked). */
@@ -120,14 +127,20 @@ export class ReportSync {
   private async loadParams(): Promise<void> {
     this.paramsTriedAt = this.now();
     try {
-      const response = await this.fetch(new URL(PARAMS_PATH, this.server).href, { credentials: 'omit', cache: 'no-cache' });
+      // No cookies, no referrer (the page's URL can carry a search or an e-mail address); the browser's
+      // HTTP cache may answer (the server makes the parameters cacheable for an hour or more).
+      const response = await this.fetch(new URL(PARAMS_PATH, this.server).href, { credentials: 'omit', referrerPolicy: 'no-referrer', mode: 'cors' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.params = parseParams(await response.json());
-      const cap = this.host.config.privacy.maxEpsilon;
-      if (this.params.epsilon > cap) {
-        this.host.warn('epsilon', `the server asks for ε = ${this.params.epsilon} per epoch, above this shop's cap of ${cap}; no report will be sent`);
+      const params = parseParams(await response.json());
+      const verdict = checkServerParams(params, this.limits);
+      if (!verdict.ok) {
+        this.refused = verdict.reason;
+        this.host.warn('privacy-limit', `${verdict.reason}; no report will be sent`);
         this.params = null;
+        return;
       }
+      this.params = params;
+      this.refused = '';
     } catch (error) {
       this.paramsError = describe(error);
       this.host.warn('server', `could not load the report parameters from ${this.server} (${this.paramsError}); reports are paused`);
@@ -135,65 +148,97 @@ export class ReportSync {
   }
 
   epoch(at = this.now()): number {
-    return epochOf(at, this.params?.epochSeconds ?? 604_800);
+    return epochOf(at, this.params?.epochSeconds ?? this.limits.minEpochSeconds);
   }
 
   private schedule(delayMs: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    // setTimeout's limit is 2^31 − 1 ms (24.8 days): a later moment is reached in steps.
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.run({});
-    }, Math.max(0, delayMs));
+    }, Math.min(2 ** 31 - 1, Math.max(0, delayMs)));
   }
 
-  /** `tacit.sync()`: create this epoch's report if there is none yet and send what is pending now. */
+  /**
+   * `tacit.sync()`: does now what is due — creates this epoch's report if its planned moment has come,
+   * sends a pending report without waiting for its back-off. It never sends early: a page cannot use it
+   * to tie a report to a page view.
+   */
   sync(): Promise<unknown> {
     return this.run({ force: true });
   }
 
-  private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<unknown> {
+  private async run({ unloading = false, force = false }: { unloading?: boolean; force?: boolean }): Promise<RunResult> {
+    if (this.stopped) return { sent: false, reason: 'no consent' };
     if (!this.params) await this.reloadParams(force);
+    if (!this.params) {
+      if (this.refused) return { sent: false, reason: `refused by this device: ${this.refused}` };
+      return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
+    }
     const store = await this.store();
-    if (!this.params) return { sent: false, reason: this.paramsError ? `server unavailable: ${this.paramsError}` : 'no server parameters' };
     if (!store || this.host.consent() !== 'granted') return { sent: false, reason: 'no consent' };
+    if (store.kind !== 'indexeddb') return { sent: false, reason: 'storage is memory-only: a report could not be remembered, so none is sent' };
     try {
-      await this.createReport(store);
+      const due = await this.createIfDue(store, unloading);
       const result = await this.send(store, { unloading, force });
       this.scheduleNext();
-      return result;
+      return result.sent || !due ? result : { sent: false, reason: `not due yet: the report goes out at ${due}`, dueAt: due };
     } catch (error) {
       this.host.warn('report', `report failed: ${describe(error)}`);
       return { sent: false, reason: describe(error) };
     }
   }
 
-  /** This epoch's report, created at most once across all tabs. */
-  private async createReport(store: Store): Promise<void> {
-    const epoch = this.epoch();
-    const state = await store.get<ReportState>(REPORT_STATE_KEY);
-    if (state && state.createdEpoch >= epoch) return;
+  /** Creates this epoch's report if its moment has come (once across all tabs); else returns when it is due (ISO time) or null. */
+  private async createIfDue(store: Store, unloading: boolean): Promise<string | null> {
     const params = this.params!;
+    const now = this.now();
+    const epoch = this.epoch(now);
+    let state = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
+      const read = current === undefined ? freshState(now) : readState(current, now);
+      if (!eligibility(read, epoch, params.epochSeconds, params.epsilon, this.limits, now).ok) return read;
+      return { ...read, plan: planFor(read, epoch, params.epochSeconds, now, this.random) };
+    });
+    state = readState(state, now);
+    this.lastKnown = state;
+    const allowed = eligibility(state, epoch, params.epochSeconds, params.epsilon, this.limits, now);
+    if (!allowed.ok) {
+      if (allowed.reason === 'yearly-cap') this.host.warn('privacy-limit', `${allowed.detail}; no report this epoch`);
+      return null;
+    }
+    const plan = state.plan!;
+    if (plan.at > now) return new Date(plan.at).toISOString();
+    // The planned moment passed while no page was open: not at once (that would tie the report to this
+    // page view), but at a random moment of the next few minutes, or when the page goes away.
+    if (plan.at < this.startedAt && !unloading) {
+      if (this.overdueAt === 0) this.overdueAt = now + this.random() * OVERDUE_DELAY_MS;
+      if (this.overdueAt > now) return new Date(this.overdueAt).toISOString();
+    }
+
     const segments = await this.deps.segments(params.taxonomy).catch(() => []);
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
     const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized });
-    await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
-      if (current && current.createdEpoch >= epoch) return current; // another tab was first
-      return {
-        createdEpoch: epoch,
-        pending: { epoch, body, attempts: 0, nextAttemptAt: 0, inFlightUntil: 0 },
-        last: current?.last ?? null,
-      };
-    });
+    this.lastKnown = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
+      const read = readState(current, now);
+      // Checked again inside the transaction: another tab may have created it meanwhile.
+      if (!eligibility(read, epoch, params.epochSeconds, params.epsilon, this.limits, now).ok) return read;
+      return withReport(read, { epoch, epochSeconds: params.epochSeconds, epsilon: params.epsilon, body }, now);
+    }) ?? null;
+    return null;
   }
 
-  private async send(store: Store, { unloading, force }: { unloading: boolean; force: boolean }): Promise<unknown> {
+  private async send(store: Store, { unloading, force }: { unloading: boolean; force: boolean }): Promise<RunResult> {
     const now = this.now();
     let claimed: PendingReport | null = null;
-    await store.update<ReportState>(REPORT_STATE_KEY, (state) => {
-      const pending = state?.pending;
-      if (!state || !pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
+    await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
+      if (current === undefined) return current;
+      const state = readState(current, now);
+      const pending = state.pending;
+      if (!pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
       // Reports for epochs the server no longer accepts are dropped, not sent late; so is anything in the
       // pending slot that is not exactly a documented report (corrupted or planted storage).
       if (pending.epoch < this.epoch(now) - 1 || !isCanonicalReport(pending.body, reportRules(this.params!), pending.epoch)) return { ...state, pending: null };
@@ -204,8 +249,7 @@ export class ReportSync {
     });
     if (!claimed) return { sent: false, reason: 'nothing due' };
     const report: PendingReport = claimed;
-    const url = new URL(REPORTS_PATH, this.server).href;
-    const request = this.fetch(url, {
+    const request = this.fetch(new URL(REPORTS_PATH, this.server).href, {
       method: 'POST',
       body: report.body,
       headers: { 'content-type': 'text/plain' },
@@ -245,8 +289,9 @@ export class ReportSync {
     outcome: { status: LastReport['status']; ack: unknown; done: boolean; retryAfterMs?: number },
   ): Promise<void> {
     const now = this.now();
-    const next = await store.update<ReportState>(REPORT_STATE_KEY, (state) => {
-      if (!state) return state; // forgotten meanwhile: keep it forgotten
+    const next = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
+      if (current === undefined) return current; // forgotten meanwhile: keep it forgotten
+      const state = readState(current, now);
       const last: LastReport = { epoch: report.epoch, body: report.body, sentAt: now, status: outcome.status, ack: outcome.ack };
       if (outcome.done) return { ...state, pending: null, last };
       const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (report.attempts - 1)) * (0.5 + this.random());
@@ -256,33 +301,41 @@ export class ReportSync {
     this.lastKnown = next ?? null;
   }
 
+  /** Wakes up at the next thing due: a retry, this epoch's planned moment, or the next epoch. */
   private scheduleNext(): void {
-    const pending = this.lastKnown?.pending;
-    const nextEpochAt = epochStartMs(this.epoch() + 1, this.params?.epochSeconds ?? 0);
-    // A little random delay into the next epoch, so devices do not all report at its first second.
-    const candidates = [nextEpochAt + this.random() * 60_000 - this.now()];
-    if (pending) candidates.push(pending.nextAttemptAt - this.now());
+    const now = this.now();
+    const state = this.lastKnown;
+    const candidates = [epochStartMs(this.epoch(now) + 1, this.params?.epochSeconds ?? this.limits.minEpochSeconds) - now];
+    if (state?.pending) candidates.push(state.pending.nextAttemptAt - now);
+    if (state?.plan && state.plan.at > now) candidates.push(state.plan.at - now);
+    if (this.overdueAt > now) candidates.push(this.overdueAt - now);
     this.schedule(Math.min(...candidates));
-  }
-
-  /** The stored report state is being deleted (forget): drop our copy too. */
-  forget(): void {
-    this.lastKnown = null;
   }
 
   async refreshState(): Promise<void> {
     const store = await this.store();
-    this.lastKnown = (await store?.get<ReportState>(REPORT_STATE_KEY).catch(() => undefined)) ?? null;
+    const stored = await store?.get<unknown>(REPORT_STATE_KEY).catch(() => undefined);
+    this.lastKnown = stored === undefined ? null : readState(stored, this.now());
   }
 
   inspect(): Record<string, unknown> {
     const p = this.params;
     const epoch = this.epoch();
+    const state = this.lastKnown;
+    const now = this.now();
     return {
       server: this.server,
       config: p ? { epsilon: p.epsilon, slots: p.slots, k: p.k, epochSeconds: p.epochSeconds, releaseEpsilon: p.releaseEpsilon, taxonomyVersion: p.taxonomy.version, server: this.server } : null,
-      lastReport: this.lastKnown?.last ?? null,
-      pendingReport: this.lastKnown?.pending ?? null,
+      privacy: {
+        limits: this.limits,
+        refused: this.refused || null,
+        spentLast365Days: state ? spentInWindow(state.ledger, now) : 0,
+        ledger: state?.ledger ?? [],
+        reportingSince: state ? new Date(state.since).toISOString() : null,
+        plannedAt: state?.plan ? new Date(state.plan.at).toISOString() : null,
+      },
+      lastReport: state?.last ?? null,
+      pendingReport: state?.pending ?? null,
       nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date(epochStartMs(epoch + 1, p.epochSeconds)).toISOString() } : null,
     };
   }
@@ -295,4 +348,3 @@ function parseRetryAfter(value: string | null, now: number): number {
   const date = Date.parse(value);
   return Number.isFinite(date) ? Math.max(0, date - now) : 0;
 }
-

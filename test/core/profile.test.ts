@@ -166,6 +166,15 @@ describe('contributions', () => {
     expect(Array.from(c[0].vector).map((x) => Math.round(x * 100) / 100)).toEqual([1, 0, 0, 0]);
   });
 
+  it('remembers the time and seq of each item\'s newest interaction (what "most recent" means to the ranker)', () => {
+    const p = createProfile('m', 4);
+    applyInteraction(p, interaction(1, T0, 'view', 1, 'shoe'), vectors.shoe);
+    applyInteraction(p, interaction(2, T0 + DAY, 'view', 1, 'tent'), vectors.tent);
+    applyInteraction(p, interaction(3, T0 + DAY, 'view', 1, 'shoe'), vectors.shoe);
+    const byItem = Object.fromEntries(contributionsAt(p, T0 + DAY).map((c) => [c.itemId, [c.lastTs, c.lastSeq]]));
+    expect(byItem).toEqual({ shoe: [T0 + DAY, 3], tent: [T0 + DAY, 2] });
+  });
+
   it('leaves out contributions that are net negative', () => {
     const p = createProfile('m', 4);
     applyInteraction(p, interaction(1, T0, 'view', 1, 'shoe'), vectors.shoe);
@@ -223,6 +232,11 @@ describe('toJSON / fromJSON', () => {
     expect(back.weight).toBe(p.weight);
     expect(back.lastSeq).toBe(2);
     expect(back.contributions.map((c) => c.key).sort()).toEqual(['item:shoe', 'query:rain gear']);
+    expect(back.contributions.map((c) => c.lastSeq).sort()).toEqual([1, 2]);
+    // A profile saved before lastSeq existed restores with 0.
+    const old = profileToJSON(p);
+    for (const c of old.contributions) delete c.lastSeq;
+    expect(profileFromJSON(old, expected).contributions.map((c) => c.lastSeq)).toEqual([0, 0]);
     expect(Array.from(profileVector(back, T0) as Float32Array)).toEqual(Array.from(profileVector(p, T0) as Float32Array));
   });
 
@@ -244,6 +258,7 @@ describe('toJSON / fromJSON', () => {
       { ...good, contributions: [{ ...good.contributions[0], q: [1, 2] }] },
       { ...good, contributions: [{ ...good.contributions[0], q: [500, 0, 0, 0] }] },
       { ...good, contributions: [{ ...good.contributions[0], kind: 'teleport' }] },
+      { ...good, contributions: [{ ...good.contributions[0], lastSeq: 1.5 }] },
       { ...good, contributions: [{ ...good.contributions[0], key: 'item:someone-else' }] },
     ];
     for (const json of corrupt) {

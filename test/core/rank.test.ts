@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyInteraction, createProfile } from '../../core/profile.ts';
 import { fallbackRank, rank } from '../../core/rank.ts';
+import { resolveRanking } from '../../core/ranking-config.ts';
 import type { CatalogItem, Interaction } from '../../core/types.ts';
 import { VectorMatrix } from '../../core/vectors.ts';
 
@@ -20,6 +21,8 @@ const catalog: [CatalogItem, number[]][] = [
 const items = catalog.map(([item]) => item);
 const matrix = VectorMatrix.fromRows(catalog.map(([, v]) => Float32Array.from(v)));
 const vectorOf = (id: string) => Float32Array.from(catalog.find(([item]) => item.id === id)![1]);
+/** The model's channel alone: what these hand-made vectors test. */
+const contentOnly = resolveRanking({ channels: { content: 1, lexical: 0, behaviour: 0, popularity: 0 } });
 
 function profileOf(...events: [Interaction['kind'], number, string, number?][]) {
   const p = createProfile('m', 4);
@@ -32,77 +35,34 @@ function profileOf(...events: [Interaction['kind'], number, string, number?][]) 
 const ids = (r: { items: { id: string }[] }) => r.items.map((i) => i.id);
 
 describe('rank with a profile', () => {
-  it('ranks by similarity to the profile and drops out-of-stock items', () => {
-    const r = rank({ matrix, items, profile: profileOf(['view', 1, 'jacket']), now: NOW, lambda: 1 });
+  it('ranks by similarity to the profile, drops out-of-stock items and reports scores in rank order', () => {
+    const r = rank({ matrix, items, profile: profileOf(['view', 1, 'jacket']), now: NOW, ranking: contentOnly });
     expect(r.strategy).toBe('profile');
     expect(ids(r)[0]).toBe('jacket');
+    expect(ids(r)[1]).toBe('umbrella');
     expect(ids(r)).not.toContain('poncho');
-    expect(r.items).toHaveLength(7);
     for (let i = 1; i < r.items.length; i++) expect(r.items[i - 1].score).toBeGreaterThanOrEqual(r.items[i].score);
+    expect(r.items[0].score).toBeLessThanOrEqual(1);
   });
 
-  it('filters purchased and excluded items and respects the limit', () => {
-    const r = rank({
-      matrix,
-      items,
-      profile: profileOf(['view', 1, 'trail']),
-      now: NOW,
-      purchased: new Set(['road']),
-      exclude: ['trail'],
-      limit: 2,
-    });
-    expect(ids(r)).toHaveLength(2);
-    expect(ids(r)).not.toContain('road');
-    expect(ids(r)).not.toContain('trail');
-    expect(ids(r)[0]).toBe('socks');
+  it('never recommends what was bought, is in the cart, or excluded; seen items only with excludeSeen', () => {
+    const profile = profileOf(['view', 1, 'trail']);
+    const base = { matrix, items, profile, now: NOW, ranking: contentOnly };
+    const r = rank({ ...base, purchased: new Set(['road']), inCart: new Set(['socks']), exclude: ['pan'], limit: 3 });
+    expect(ids(r)).toHaveLength(3);
+    for (const id of ['road', 'socks', 'pan']) expect(ids(r)).not.toContain(id);
+    expect(ids(rank({ ...base, seen: new Set(['trail']) }))).toContain('trail');
+    expect(ids(rank({ ...base, seen: new Set(['trail']), excludeSeen: true }))).not.toContain('trail');
+    expect(ids(rank({ ...base, seen: new Set(['trail']), ranking: resolveRanking({ ...contentOnly, excludeSeen: true }) }))).not.toContain('trail');
   });
 
   it('diversifies with MMR: λ < 1 changes the order λ = 1 gives', () => {
-    const profile = profileOf(['view', 1, 'trail'], ['view', 0.5, 'jacket']);
-    const pure = ids(rank({ matrix, items, profile, now: NOW, lambda: 1, limit: 3 }));
-    const diverse = ids(rank({ matrix, items, profile, now: NOW, lambda: 0.3, limit: 3 }));
-    expect(pure).toEqual(['trail', 'road', 'socks']);
-    expect(diverse[0]).toBe('trail');
-    expect(diverse).toContain('jacket');
+    const profile = profileOf(['view', 1, 'trail'], ['view', 0.5, 'jacket', 1]);
+    const pure = ids(rank({ matrix, items, profile, now: NOW, lambda: 1, limit: 3, ranking: contentOnly, exclude: ['trail', 'jacket'] }));
+    const diverse = ids(rank({ matrix, items, profile, now: NOW, lambda: 0.3, limit: 3, ranking: contentOnly, exclude: ['trail', 'jacket'] }));
+    expect(pure.slice(0, 2)).toEqual(['road', 'socks']);
+    expect(diverse[0]).toBe('road');
     expect(diverse).not.toEqual(pure);
-  });
-
-  it('explains a pick by the interactions pulling it up most, with catalogue titles', () => {
-    const profile = profileOf(['view', 1, 'trail'], ['order', 8, 'jacket', 30], ['view', 1, 'tent', 400]);
-    const r = rank({ matrix, items, profile, now: NOW, exclude: ['trail', 'jacket'], lambda: 1 });
-    const road = r.items.find((i) => i.id === 'road')!;
-    expect(road.reason.kind).toBe('profile');
-    expect(road.reason.because[0]).toEqual({ itemId: 'trail', title: 'Trail Runner GTX', event: 'Product Viewed' });
-    expect(road.reason.text).toMatch(/^Because you viewed Trail Runner GTX/);
-    const poncholike = rank({ matrix, items, profile, now: NOW, exclude: ['trail', 'jacket', 'road', 'socks', 'umbrella'], lambda: 1 });
-    const top = poncholike.items[0];
-    expect(top.id).toBe('tent');
-    // The order is old but heavy; the tent view is 400 days old and nearly gone.
-    expect(top.reason.because[0]).toMatchObject({ itemId: 'jacket', event: 'Order Completed' });
-    expect(top.reason.text).toMatch(/^Because you bought Rain Jacket/);
-  });
-
-  it('never explains an item by itself, and uses getItemTitle when given', () => {
-    const profile = profileOf(['view', 1, 'trail'], ['view', 1, 'road']);
-    const r = rank({ matrix, items, profile, now: NOW, getItemTitle: (id) => `Title of ${id}` });
-    const trail = r.items.find((i) => i.id === 'trail')!;
-    expect(trail.reason.because.map((b) => b.itemId)).toEqual(['road']);
-    expect(trail.reason.text).toBe('Because you viewed Title of road');
-  });
-
-  it('words several reasons naturally', () => {
-    const p = createProfile('m', 4);
-    const at = (seq: number, i: Omit<Interaction, 'seq' | 'ts'>, v: number[]) =>
-      applyInteraction(p, { seq, ts: NOW, ...i }, Float32Array.from(v));
-    at(1, { kind: 'view', weight: 1, itemId: 'trail' }, [1, 0.1, 0, 0]);
-    at(2, { kind: 'click', weight: 1, itemId: 'road' }, [1, 0, 0, 0.05]);
-    expect(rank({ matrix, items, profile: p, now: NOW, limit: 1, lambda: 1, exclude: ['trail', 'road'] }).items[0].reason.text).toBe(
-      'Because you viewed Road Racer and Trail Runner GTX', // socks sit a hair closer to the road shoe
-    );
-    at(3, { kind: 'search', weight: 5, query: 'rain', title: 'rain' }, [0, 1, 0, 0]);
-    const r = rank({ matrix, items, profile: p, now: NOW, limit: 1, lambda: 1, exclude: ['trail', 'road', 'socks', 'jacket', 'umbrella'] });
-    expect(r.items[0].reason.because[0]).toEqual({ title: 'rain', event: 'Products Searched' });
-    expect(r.items[0].reason.text).toMatch(/^Because you searched for "rain" and viewed /);
   });
 
   it('breaks ties by shop order', () => {
@@ -115,24 +75,9 @@ describe('rank with a profile', () => {
   });
 });
 
-describe('rank candidate pool', () => {
-  it('keeps the earlier of equal scores at the pool boundary', () => {
-    // Pool = 4 × limit = 12: 'a', then eleven equal 'u's fill it; 'w' scores the
-    // same as the 'u's but would win the diversity contest if it got in.
-    const rows = [[1, 0], ...Array.from({ length: 11 }, () => [0.6, 0.8]), [0.6, -0.8]];
-    const pooled: CatalogItem[] = rows.map((_, i) => ({ id: i === 0 ? 'a' : i === 12 ? 'w' : `u${i}`, title: `${i}`, inStock: true }));
-    const m = VectorMatrix.fromRows(rows.map((r) => Float32Array.from(r)));
-    const p = createProfile('m', 2);
-    applyInteraction(p, { seq: 1, ts: NOW, kind: 'view', weight: 1, itemId: 'elsewhere' }, Float32Array.of(1, 0));
-    expect(ids(rank({ matrix: m, items: pooled, profile: p, now: NOW, limit: 3, lambda: 0.5 }))).toEqual(['a', 'u1', 'u2']);
-    // With a bigger pool, 'w' gets in and diversity picks it.
-    expect(ids(rank({ matrix: m, items: pooled, profile: p, now: NOW, limit: 4, lambda: 0.5 }))).toEqual(['a', 'u1', 'w', 'u2']);
-  });
-});
-
-describe('rank with a context item', () => {
+describe('rank with a context item ("Similar items")', () => {
   it('shows similar items without a profile, never the item itself', () => {
-    const r = rank({ matrix, items, profile: null, now: NOW, context: { itemId: 'trail' }, lambda: 1 });
+    const r = rank({ matrix, items, profile: null, now: NOW, context: { itemId: 'trail' }, ranking: contentOnly });
     expect(r.strategy).toBe('similar');
     expect(ids(r)).not.toContain('trail');
     expect(ids(r).slice(0, 2)).toEqual(['road', 'socks']);
@@ -143,19 +88,32 @@ describe('rank with a context item', () => {
     });
   });
 
+  it('lists fewer items rather than unrelated ones, and says so', () => {
+    const r = rank({ matrix, items, profile: null, now: NOW, context: { itemId: 'pan' }, ranking: contentOnly });
+    expect(ids(r)).toEqual([]);
+    expect(r.limitedBy).toBe('min-similarity');
+    const trail = rank({ matrix, items, profile: null, now: NOW, context: { itemId: 'trail' }, ranking: resolveRanking({ ...contentOnly, minSimilarity: 0.5 }) });
+    expect(ids(trail)).toEqual(['road', 'socks']);
+    expect(trail.limitedBy).toBe('min-similarity');
+    const all = rank({ matrix, items, profile: null, now: NOW, context: { itemId: 'trail' }, ranking: resolveRanking({ ...contentOnly, minSimilarity: 0 }) });
+    expect(all.limitedBy).toBeUndefined();
+    expect(ids(all)).toHaveLength(6); // 0: no threshold, every eligible item
+  });
+
   it('blends context and profile by the context weight', () => {
-    const profile = profileOf(['order', 8, 'tent']);
-    const heavy = rank({ matrix, items, profile, now: NOW, context: { itemId: 'jacket', weight: 0.9 }, lambda: 1 });
-    const light = rank({ matrix, items, profile, now: NOW, context: { itemId: 'jacket', weight: 0.1 }, lambda: 1 });
+    const profile = profileOf(['order', 8, 'socks']);
+    const base = { matrix, items, profile, now: NOW, purchased: new Set(['socks']) };
+    const heavy = rank({ ...base, context: { itemId: 'jacket', weight: 0.9 }, ranking: contentOnly });
+    const light = rank({ ...base, context: { itemId: 'jacket', weight: 0.1 }, ranking: resolveRanking({ ...contentOnly, minSimilarity: 0 }) });
     expect(heavy.strategy).toBe('blend');
     expect(ids(heavy)[0]).toBe('umbrella'); // closest to the jacket (poncho is out of stock)
-    expect(ids(light)[0]).toBe('tent');
-    expect(heavy.items[0].reason.text).toMatch(/^Similar to Rain Jacket/);
-    expect(light.items[0].reason.because[0]).toMatchObject({ itemId: 'jacket', event: 'context' });
+    expect(ids(light)[0]).toBe('trail');
+    expect(heavy.items[0].reason.text).toBe('Similar to Rain Jacket');
+    expect(light.items[0].reason.text).toBe('Because you bought Running Socks');
   });
 
   it('accepts a context vector instead of an item', () => {
-    const r = rank({ matrix, items, profile: null, now: NOW, context: { vector: Float32Array.of(0, 0, 0, 2) } });
+    const r = rank({ matrix, items, profile: null, now: NOW, context: { vector: Float32Array.of(0, 0, 0, 2) }, ranking: contentOnly });
     expect(ids(r)[0]).toBe('pan');
     expect(r.items[0].reason.text).toBe('Similar to this item');
   });
@@ -164,10 +122,10 @@ describe('rank with a context item', () => {
 describe('cold start and fallback', () => {
   it('uses popularity, then shop order, without a profile or context', () => {
     for (const profile of [null, createProfile('m', 4)]) {
-      const r = rank({ matrix, items, profile, now: NOW, purchased: new Set(['road']) });
+      const r = rank({ matrix, items, profile, now: NOW, purchased: new Set(['road']), inCart: new Set(['socks']) });
       expect(r.strategy).toBe('popular');
-      // poncho (20) is out of stock, road (9) purchased; then the unrated items in shop order.
-      expect(ids(r)).toEqual(['jacket', 'trail', 'pan', 'socks', 'tent', 'umbrella']);
+      // poncho (20) is out of stock, road (9) purchased, socks in the cart; then the unrated items in shop order.
+      expect(ids(r)).toEqual(['jacket', 'trail', 'pan', 'tent', 'umbrella']);
       expect(r.items[0].reason).toEqual({ kind: 'popular', text: 'Popular in this shop', because: [] });
       expect(r.items[3].reason.kind).toBe('shop-order');
     }
@@ -190,5 +148,6 @@ describe('rank input errors', () => {
     expect(() => rank({ matrix, items, profile, now: NOW, lambda: 2 })).toThrow(/lambda/);
     expect(() => rank({ matrix, items, profile, now: NOW, limit: -1 })).toThrow(/limit/);
     expect(() => rank({ matrix, items, profile, now: NOW, context: { vector: new Float32Array(3) } })).toThrow(/3 dims/);
+    expect(() => rank({ matrix, items, profile, now: NOW, context: { itemId: 'road', weight: 1.5 } })).toThrow(/context.weight/);
   });
 });

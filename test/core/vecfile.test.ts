@@ -134,4 +134,51 @@ describe('vector file', () => {
     expect(vecFileMatches(file, 'other-model', 3)).toBe(false);
     expect(vecFileMatches(file, 'tacit-mini-v1', 384)).toBe(false);
   });
+
+  describe('optional sections', () => {
+    const withSections = (): VecFile => ({
+      ...sample(),
+      sections: { neighbours: Uint8Array.of(1, 2, 3, 4, 5), 'catalog-words': Uint8Array.of(9, 8, 7) },
+    });
+
+    it('round-trips named sections after the rows, each 4-byte aligned, listed in the header', () => {
+      const bytes = encodeVecFile(withSections());
+      const back = decodeVecFile(bytes);
+      expect(Array.from(back.data)).toEqual(Array.from(sample().data));
+      expect(Object.keys(back.sections!)).toEqual(['neighbours', 'catalog-words']);
+      expect(Array.from(back.sections!.neighbours)).toEqual([1, 2, 3, 4, 5]);
+      expect(Array.from(back.sections!['catalog-words'])).toEqual([9, 8, 7]);
+      expect(back.sections!['catalog-words'].byteOffset % 4).toBe(0);
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer).getUint32(12, true))));
+      expect(header.sections).toEqual([
+        { name: 'neighbours', bytes: 5 },
+        { name: 'catalog-words', bytes: 3 },
+      ]);
+    });
+
+    it('leaves a file without sections byte-identical to the format before them', () => {
+      const plain = encodeVecFile(sample());
+      expect(encodeVecFile({ ...sample(), sections: {} })).toEqual(plain);
+      expect(decodeVecFile(plain).sections).toBeUndefined();
+      expect(new TextDecoder().decode(plain)).not.toContain('sections');
+    });
+
+    it('rejects a section cut short, bytes after the last section, and a malformed section list', () => {
+      const bytes = encodeVecFile(withSections());
+      for (let cut = bytes.length - 12; cut < bytes.length; cut++) {
+        expect(() => decodeVecFile(bytes.subarray(0, cut))).toThrow(/truncated: .* and 2 section\(s\)/);
+      }
+      const longer = new Uint8Array(bytes.length + 4);
+      longer.set(bytes);
+      expectError(longer, /4 unexpected bytes after .* 2 section/);
+      const base = { modelId: 'm', dim: 3, count: 3, ids: ['a', 'b', 'c'], contentHashes: ['1', '2', '3'] };
+      expectError(withHeader(sample(), JSON.stringify({ ...base, sections: [{ name: 'Bad Name', bytes: 0 }] })), /sections must be/);
+      expectError(withHeader(sample(), JSON.stringify({ ...base, sections: { neighbours: 3 } })), /sections must be/);
+      expectError(
+        withHeader(sample(), JSON.stringify({ ...base, sections: [{ name: 'a', bytes: 0 }, { name: 'a', bytes: 0 }] })),
+        /listed twice/,
+      );
+      expect(() => encodeVecFile({ ...sample(), sections: { 'no spaces': new Uint8Array(1) } })).toThrow(/bad section name/);
+    });
+  });
 });

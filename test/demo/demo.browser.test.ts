@@ -14,7 +14,11 @@ import { NONCE_PATTERN } from '../../protocol/report.ts';
 import { createApp } from '../../server/app.ts';
 import { makeConfig } from '../../server/config.ts';
 import { openSqliteStore, type SqliteStore } from '../../server/storage/sqlite/sqlite-store.ts';
+import { clockBeforeServerEpoch, reportDue } from '../support/browser/fault-support.ts';
 import { ROOT, launchBrowser, settledModel, watchPage } from '../support/browser/harness.ts';
+
+/** The test server's epochs (the demo's own config accepts epochs of 5 minutes or more). */
+const EPOCH_SECONDS = 3600;
 
 const SHOTS = resolve(ROOT, 'test-results/screenshots');
 /** Segment ids of server/taxonomy.json each persona should land in. */
@@ -36,7 +40,7 @@ beforeAll(async () => {
     ],
   });
   store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
-  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: 3600, k: 1 }), store);
+  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: EPOCH_SECONDS, k: 1 }), store);
   serverUrl = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -50,6 +54,9 @@ const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(report
 
 async function openShop(browser: Browser): Promise<{ context: BrowserContext; page: Page; posts: string[]; seen: ReturnType<typeof watchPage> }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  // A device reports from the first epoch after it started keeping state: begin just before the
+  // server's current epoch, so the test can move the clock to this device's planned moment.
+  await clockBeforeServerEpoch(context, EPOCH_SECONDS);
   await context.addInitScript(`window.TACIT_SERVER = ${JSON.stringify(serverUrl)};`);
   const posts: string[] = [];
   context.on('request', (r) => {
@@ -128,10 +135,17 @@ describe('demo shop: privacy', () => {
     await waitForEngine(page);
     const top = await topFive(page);
     expect(top.categories.filter((c) => c === 'kitchen').length).toBeGreaterThanOrEqual(4);
+    // The journey searched "cast iron pan": the search is its own event; no page view carries it.
+    const stored = (await page.evaluate(() => (window as unknown as Win).tacit.export())).events as { event: string; properties: Record<string, unknown> }[];
+    expect(stored.some((e) => e.event === 'Products Searched' && e.properties.query === 'cast iron pan')).toBe(true);
+    const pageViews = stored.filter((e) => e.event === 'Page Viewed');
+    expect(pageViews.length).toBeGreaterThan(0);
+    for (const view of pageViews) expect(JSON.stringify(view.properties)).not.toMatch(/cast iron|knife/);
     expect(top.segments.some((s) => EXPECTED_SEGMENTS['home-cook'].includes(s.id))).toBe(true);
 
-    // The epoch's report may already have gone out on its own (30 s into the visit); "Force sync now"
-    // sends it if not. Either way the panel shows the last body sent.
+    // The report goes out at a random moment of the epoch: move the clock there, then "Force sync now"
+    // sends it (if it has not gone out on its own). Either way the panel shows the last body sent.
+    await reportDue(page, EPOCH_SECONDS);
     await page.getByTestId('panel-tab-overview').click();
     await page.getByTestId('btn-sync').click();
     await page.getByTestId('panel-tab-report').click();

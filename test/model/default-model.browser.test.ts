@@ -57,7 +57,7 @@ const similar = (page: Page, itemId: string) =>
 
 describe(`the default model (${DEFAULT_MODEL_ID}) in Chromium`, () => {
   it('scores related product titles above unrelated ones, from a CLI-written vector file', async () => {
-    const { page, seen, close } = await shop({ consent: 'pending', catalog: '/data/catalog.json', catalogVectors: '/data/catalog.vec' });
+    const { page, seen, close } = await shop({ consent: 'granted', catalog: '/data/catalog.json', catalogVectors: '/data/catalog.vec' });
     const info = await page.evaluate(() => (window as unknown as { tacit: { inspect(): Promise<any> } }).tacit.inspect());
     expect(info.model).toMatchObject({ id: DEFAULT_MODEL_ID, status: 'ready' });
     expect(info.catalog.vectors).toBe('precomputed');
@@ -74,7 +74,7 @@ describe(`the default model (${DEFAULT_MODEL_ID}) in Chromium`, () => {
   });
 
   it('embeds on the device when no vector file is given, with the same ranking', async () => {
-    const { page, close } = await shop({ consent: 'pending', catalog: '/data/catalog.json' });
+    const { page, close } = await shop({ consent: 'granted', catalog: '/data/catalog.json' });
     const info = await page.evaluate(() => (window as unknown as { tacit: { inspect(): Promise<any> } }).tacit.inspect());
     expect(info.catalog.vectors).toBe('embedded');
     expect((await similar(page, 'trail')).items[0].id).toBe('sneakers');

@@ -26,13 +26,13 @@ async function started(config = {}) {
 }
 
 describe('initialConsent', () => {
-  const base = { configured: 'pending' as const, storedGrant: false, globalPrivacyControl: false, respectGlobalPrivacyControl: true };
+  const base = { configured: 'pending' as const, remembered: null, globalPrivacyControl: false, respectGlobalPrivacyControl: true };
   it('uses the configured default', () => {
     expect(initialConsent(base).state).toBe('pending');
     expect(initialConsent({ ...base, configured: 'granted' }).state).toBe('granted');
   });
   it('treats Global Privacy Control as a denial, even over a stored grant', () => {
-    expect(initialConsent({ ...base, configured: 'granted', storedGrant: true, globalPrivacyControl: true })).toEqual({
+    expect(initialConsent({ ...base, configured: 'granted', remembered: 'granted', globalPrivacyControl: true })).toEqual({
       state: 'denied',
       reason: 'global-privacy-control',
     });
@@ -40,8 +40,9 @@ describe('initialConsent', () => {
   it('lets the shop opt out of honouring GPC', () => {
     expect(initialConsent({ ...base, configured: 'granted', globalPrivacyControl: true, respectGlobalPrivacyControl: false }).state).toBe('granted');
   });
-  it('restores an earlier grant', () => {
-    expect(initialConsent({ ...base, storedGrant: true }).state).toBe('granted');
+  it('restores an earlier grant, and an earlier denial over a configured grant', () => {
+    expect(initialConsent({ ...base, remembered: 'granted' }).state).toBe('granted');
+    expect(initialConsent({ ...base, configured: 'granted', remembered: 'denied' })).toEqual({ state: 'denied', reason: 'remembered' });
   });
 });
 

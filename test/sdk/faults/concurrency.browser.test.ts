@@ -11,6 +11,8 @@ import {
   sleep,
   startStatsServer,
   syncReady,
+  clockBeforeServerEpoch,
+  reportDue,
   tacit,
   watchOutgoing,
   type FaultSite,
@@ -99,8 +101,10 @@ describe('tabs sharing one database', () => {
     const context = await newContext(browser);
     const outgoing = watchOutgoing(context);
     const init = { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server: stats.url };
+    await clockBeforeServerEpoch(context);
     const [a, b] = await Promise.all([openShop(context, site, { init }), openShop(context, site, { init })]);
     await Promise.all([syncReady(a.page), syncReady(b.page)]);
+    await reportDue(a.page); // the plan is shared through IndexedDB: due for both tabs
     const before = stats.reports();
     const results = await Promise.all([tacit(a.page, 'sync'), tacit(b.page, 'sync'), tacit(a.page, 'sync'), tacit(b.page, 'sync')]);
     expect(results.filter((r) => (r as { sent: boolean }).sent)).toHaveLength(1);

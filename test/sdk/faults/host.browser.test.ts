@@ -16,6 +16,8 @@ import {
   tacit,
   tacitWarnings,
   syncReady,
+  clockBeforeServerEpoch,
+  reportDue,
   watchOutgoing,
   type FaultSite,
   type StatsServer,
@@ -59,6 +61,7 @@ describe('strict Content-Security-Policy', () => {
     // Worker (its own response header): ORT's .mjs from 'self', its wasm compiled: 'wasm-unsafe-eval'.
     workerCsp("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'");
     const outgoing = watchOutgoing(context);
+    await clockBeforeServerEpoch(context);
     const { page, seen } = await openShop(context, site, { init, csp: pageCsp });
     const info = await engineSettled(page, 60_000); // a model load: seconds, more on a loaded machine
     expect(info.model.status).toBe('ready');
@@ -66,7 +69,7 @@ describe('strict Content-Security-Policy', () => {
     expect(rec.strategy).not.toMatch(/^fallback/);
     await syncReady(page);
     const before = stats.reports();
-    // The first report goes out by itself 30 s after start (a slow model load may already have passed it).
+    await reportDue(page);
     await tacit(page, 'sync');
     const report = await page.evaluate(
       () =>
@@ -79,7 +82,7 @@ describe('strict Content-Security-Policy', () => {
         }),
     );
     expect(report.last).toMatchObject({ status: 202 });
-    expect(stats.reports()).toBe(before === 0 ? 1 : before); // counted once, whoever sent it
+    expect(stats.reports()).toBe(before + 1);
     expect(outgoing.length).toBe(1);
     expect(outgoing.map((r) => r.body).every(isDocumentedReport)).toBe(true);
     expect(seen.errors).toEqual([]); // a CSP violation is logged as a console error
@@ -144,6 +147,32 @@ describe('Trusted Types', () => {
     expect(await page.evaluate(() => (window as any).tacit?.loaded === true)).toBe(true);
     await context.close();
   });
+
+  // The review found the snippet's policy on window.tacit.p, where any script of the page could take it
+  // to turn any URL into a TrustedScriptURL. It now vouches only for Tacit's own folder.
+  it("the snippet's policy vouches for Tacit's own files only", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    site.page('/tt-policy.html', shopHtml({ init: { consent: 'pending' }, script: 'window.__policy = tacit.p;' }).html, {
+      'content-security-policy': "require-trusted-types-for 'script'; trusted-types tacit",
+    });
+    await page.goto(`${site.url}/tt-policy.html`);
+    const result = await page.evaluate(() => {
+      const policy = (window as any).__policy as { createScriptURL(u: string): unknown };
+      const attempt = (url: string) => {
+        try {
+          return String(policy.createScriptURL(url));
+        } catch (error) {
+          return `refused: ${(error as Error).message}`;
+        }
+      };
+      return { own: attempt('/tacit/worker.js'), foreign: attempt('https://evil.example/x.js'), sibling: attempt('/evil.js') };
+    });
+    expect(result.own).toBe('/tacit/worker.js');
+    expect(result.foreign).toMatch(/^refused: \[tacit\] not a Tacit file/);
+    expect(result.sibling).toMatch(/^refused/);
+    await context.close();
+  });
 });
 
 describe('prototypes, JSON and fetch patched by the shop', () => {
@@ -166,11 +195,13 @@ describe('prototypes, JSON and fetch patched by the shop', () => {
     const context = await newContext(browser);
     const outgoing = watchOutgoing(context);
     const before = stats.reports();
+    await clockBeforeServerEpoch(context);
     const { page } = await openShop(context, site, {
       before: HOSTILE,
       init: { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server: stats.url },
     });
     await syncReady(page);
+    await reportDue(page);
     const result = await tacit(page, 'sync');
     expect(outgoing.length).toBeGreaterThan(0);
     for (const r of outgoing) expect(r.body, r.body ?? '').toSatisfy(isDocumentedReport);
@@ -199,11 +230,13 @@ describe('prototypes, JSON and fetch patched by the shop', () => {
 
   it('a fetch that throws for unknown URLs (a broken wrapper) costs the report, not the page', async () => {
     const context = await newContext(browser);
+    await clockBeforeServerEpoch(context);
     const { page, seen } = await openShop(context, site, {
       before: `const f = window.fetch; window.fetch = function (u, i) { if (i && i.method === 'POST') throw new TypeError('blocked by wrapper'); return f.call(this, u, i); };`,
       init: { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server: stats.url },
     });
     await syncReady(page);
+    await reportDue(page);
     const result = await tacit(page, 'sync');
     expect(result).toMatchObject({ sent: false });
     expect(tacitWarnings(seen.warnings, /blocked by wrapper/)).toHaveLength(1);

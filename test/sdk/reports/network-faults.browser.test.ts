@@ -7,8 +7,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { launchBrowser, newContext } from '../../support/browser/harness.ts';
 import {
+  clockBeforeServerEpoch,
   isDocumentedReport,
   openShop,
+  reportDue,
   serveFaultSite,
   sleep,
   startStatsServer,
@@ -27,8 +29,8 @@ let baseline = 0;
 
 beforeAll(async () => {
   site = await serveFaultSite();
-  // Week-long epochs: tests that move a tab's clock forward by 31 s must not cross into the next epoch.
-  stats = await startStatsServer(site.url, 604_800);
+  // Week-long epochs (what a device accepts by default).
+  stats = await startStatsServer(site.url);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -43,14 +45,19 @@ beforeEach(() => {
 const init = (server = stats.url) => ({ consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server });
 type SyncResult = { sent: boolean; status?: number | string; reason?: string };
 
+/** A shop page whose device has a report due (see reportDue) once the parameters are loaded. */
 async function shop(context: BrowserContext, server?: string) {
   const outgoing = watchOutgoing(context);
+  await clockBeforeServerEpoch(context);
   const { page, seen } = await openShop(context, site, { init: init(server) });
   return { page, seen, outgoing };
 }
 
+/** The page's own clock (the test moved it). */
+const pageNow = (page: Page) => page.evaluate(() => Date.now());
+
 /** The report state kept in IndexedDB (what survives the page). */
-function reportState(page: Page): Promise<{ createdEpoch: number; pending: Record<string, any> | null; last: Record<string, any> | null }> {
+function reportState(page: Page): Promise<{ since: number; pending: Record<string, any> | null; last: Record<string, any> | null }> {
   return page.evaluate(
     () =>
       new Promise<any>((done, fail) => {
@@ -76,7 +83,8 @@ describe('server errors', () => {
     await context.route('**/v1/reports', (route) => (failures++ < 1 ? route.fulfill({ status: 503, body: 'down' }) : route.fallback()));
     const { page, seen, outgoing } = await shop(context);
     await syncReady(page);
-    const before = Date.now();
+    await reportDue(page);
+    const before = await pageNow(page);
     expect(await tacit<SyncResult>(page, 'sync')).toMatchObject({ sent: false, status: 503 });
     const state = await reportState(page);
     expect(state.pending).toMatchObject({ attempts: 1, inFlightUntil: 0 });
@@ -103,7 +111,8 @@ describe('server errors', () => {
     await context.route('**/v1/reports', (route) => (failures++ < 1 ? route.fulfill({ status: 429, headers, body: '{"ok":false}' }) : route.fallback()));
     const { page, outgoing } = await shop(context);
     await syncReady(page);
-    const before = Date.now();
+    await reportDue(page);
+    const before = await pageNow(page);
     expect(await tacit<SyncResult>(page, 'sync')).toMatchObject({ sent: false, status: 429 });
     const state = await reportState(page);
     expect(state.pending!.attempts).toBe(1);
@@ -146,6 +155,9 @@ describe('server errors', () => {
     const { page } = await shop(context);
     await sleep(1000);
     down = false;
+    await tacit(page, 'sync'); // sync() tries the parameters again at once
+    await syncReady(page);
+    await reportDue(page);
     expect(await tacit<SyncResult>(page, 'sync')).toMatchObject({ sent: true, status: 202 });
     await context.close();
   });
@@ -165,6 +177,7 @@ describe('slow and offline', () => {
     });
     const { page, seen, outgoing } = await shop(context);
     await syncReady(page);
+    await reportDue(page);
     const syncing = tacit<SyncResult>(page, 'sync');
     await requestArrived;
     // The report is in flight and unanswered; the page keeps tracking and storing meanwhile.
@@ -204,10 +217,12 @@ describe('slow and offline', () => {
     });
     const a = await shop(context);
     await syncReady(a.page);
+    await reportDue(a.page);
     const slow = tacit<SyncResult>(a.page, 'sync');
     await firstArrived; // tab A's request is in flight
-    // A second tab, 31 s later (its clock moved on; the first request is still in flight).
-    const { page: pageB } = await openShop(context, site, { init: init(), clockAt: Date.now() + 31_000 });
+    // A second tab, 31 s later (the clock moved on; the first request is still in flight).
+    await context.clock.setSystemTime((await pageNow(a.page)) + 31_000);
+    const { page: pageB } = await openShop(context, site, { init: init() });
     await syncReady(pageB);
     await tacit(pageB, 'sync');
     release();
@@ -221,6 +236,7 @@ describe('slow and offline', () => {
     const context = await newContext(browser);
     const { page, seen, outgoing } = await shop(context);
     await syncReady(page);
+    await reportDue(page);
     await context.setOffline(true);
     expect(await tacit<SyncResult>(page, 'sync')).toMatchObject({ sent: false, status: 'network-error' });
     expect((await reportState(page)).pending).not.toBeNull();
@@ -249,14 +265,16 @@ describe('slow and offline', () => {
     await context.route('**/v1/reports', async (route) => (hold ? undefined : route.fallback()));
     const { page, outgoing } = await shop(context);
     await syncReady(page);
+    await reportDue(page);
     void tacit(page, 'sync').catch(() => {});
     const deadline = Date.now() + 10_000;
     while (!(await reportState(page))?.pending?.attempts && Date.now() < deadline) await sleep(100);
     expect((await reportState(page)).pending).toMatchObject({ attempts: 1 });
     await page.close({ runBeforeUnload: false });
     hold = false;
-    // The next visit, 31 s later: the dead page's claim has expired.
-    const { page: next } = await openShop(context, site, { init: init(), clockAt: Date.now() + 31_000 });
+    // The next visit, 31 s later: the dead page's claim would have expired.
+    const { page: next } = await openShop(context, site, { init: init() });
+    await next.clock.setSystemTime((await pageNow(next)) + 31_000);
     await syncReady(next);
     await tacit<SyncResult>(next, 'sync');
     await sleep(500);

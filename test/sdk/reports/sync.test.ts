@@ -37,8 +37,24 @@ afterEach(async () => {
 
 const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
-async function tab(server = serverUrl, config: Record<string, unknown> = {}) {
-  return reportTab(server, { config, now: () => clock, segments: async () => [{ id: 3 }, { id: 7 }], random: mulberry32(42) });
+async function tab(server = serverUrl, config: { privacy?: Record<string, unknown> } = {}) {
+  // The server's test epochs are an hour: the device must be told it may accept that (default 7 days).
+  const privacy = { minEpochSeconds: EPOCH_SECONDS, ...config.privacy };
+  return reportTab(server, { config: { ...config, privacy }, now: () => clock, segments: async () => [{ id: 3 }, { id: 7 }], random: mulberry32(42) });
+}
+
+const epochOfClock = () => Math.floor(clock / 1000 / EPOCH_SECONDS);
+
+/**
+ * A device reports from the first epoch that begins after it started keeping state, at a random moment
+ * of that epoch: move the clock there (each sync() on the way finds the report not yet due).
+ */
+async function untilDue(sync: { sync(): Promise<unknown> }): Promise<void> {
+  clock = (epochOfClock() + 1) * EPOCH_SECONDS * 1000;
+  const waiting = (await sync.sync()) as { sent: boolean; dueAt?: string };
+  expect(waiting).toMatchObject({ sent: false });
+  expect(waiting.dueAt).toBeDefined();
+  clock = Date.parse(waiting.dueAt!) + 1;
 }
 
 describe('ReportSync', () => {
@@ -51,6 +67,8 @@ describe('ReportSync', () => {
       return realFetch(input, init);
     };
     await sync.start();
+    expect(await sync.sync()).toMatchObject({ sent: false }); // its first epoch: it started keeping state in it
+    await untilDue(sync);
     const first = await sync.sync();
     expect(first).toMatchObject({ sent: true, status: 202 });
     expect(await sync.sync()).toMatchObject({ sent: false });
@@ -68,6 +86,7 @@ describe('ReportSync', () => {
     const a = await tab();
     const b = await tab();
     await Promise.all([a.sync.start(), b.sync.start()]);
+    await untilDue(a.sync);
     await Promise.all([a.sync.sync(), b.sync.sync(), a.sync.sync(), b.sync.sync()]);
     expect(reportsCounted()).toBe(1);
   });
@@ -75,6 +94,7 @@ describe('ReportSync', () => {
   it('never resends a report whose page went away before the answer (the server may have it)', async () => {
     const a = await tab();
     await a.sync.start();
+    await untilDue(a.sync);
     const posts: string[] = [];
     // Page A's request leaves, then the page navigates: its promise never settles.
     (a.sync as unknown as { fetch: typeof fetch }).fetch = (_input, init) => {
@@ -83,7 +103,7 @@ describe('ReportSync', () => {
     };
     void a.sync.sync();
     await new Promise((r) => setTimeout(r, 50));
-    clock += 10 * 60_000; // much later, another page of the same epoch
+    clock += 5 * 60_000; // later, another page of the same epoch
     const b = await tab();
     await b.sync.start();
     expect(await b.sync.sync()).toMatchObject({ sent: false, reason: 'nothing due' });
@@ -94,15 +114,17 @@ describe('ReportSync', () => {
   it('sends a new report in the next epoch', async () => {
     const { sync } = await tab();
     await sync.start();
-    await sync.sync();
-    clock += EPOCH_SECONDS * 1000;
-    await sync.sync();
+    await untilDue(sync);
+    expect(await sync.sync()).toMatchObject({ sent: true });
+    await untilDue(sync);
+    expect(await sync.sync()).toMatchObject({ sent: true });
     expect(reportsCounted()).toBe(2);
   });
 
   it('keeps the report while the server is down and sends it with backoff once it is back', async () => {
     const { sync } = await tab();
     await sync.start();
+    await untilDue(sync);
     await app.close(); // server goes down after the parameters were loaded
     const failed = await sync.sync();
     expect(failed).toMatchObject({ sent: false, status: 'network-error' });
@@ -139,6 +161,7 @@ describe('ReportSync', () => {
     const url = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
     const { sync } = await tab(url);
     await sync.start();
+    await untilDue(sync);
     await sync.sync();
     const pending = sync.inspect().pendingReport as { nextAttemptAt: number };
     expect(pending.nextAttemptAt).toBeGreaterThanOrEqual(clock + 120_000);
@@ -160,13 +183,14 @@ describe('ReportSync', () => {
     serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const { sync } = await tab(serverUrl, { privacy: { maxEpsilon: 4 } });
     await sync.start();
-    expect(await sync.sync()).toMatchObject({ sent: false });
+    clock += 2 * EPOCH_SECONDS * 1000;
+    expect(await sync.sync()).toMatchObject({ sent: false, reason: expect.stringMatching(/^refused by this device/) });
     expect(reportsCounted()).toBe(0);
     expect(warn.mock.calls.filter((c: unknown[]) => String(c[0]).includes('ε = 8'))).toHaveLength(1);
   });
 
   it('sends nothing without consent', async () => {
-    const { sync } = reportTab(serverUrl, { consent: 'pending', now: () => clock });
+    const { sync } = reportTab(serverUrl, { consent: 'pending', now: () => clock, config: { privacy: { minEpochSeconds: EPOCH_SECONDS } } });
     await sync.start();
     expect(await sync.sync()).toMatchObject({ sent: false, reason: 'no consent' });
     expect(reportsCounted()).toBe(0);

@@ -173,8 +173,8 @@ export interface StatsServer {
   close(): Promise<void>;
 }
 
-/** The aggregation server in process, allowing the test site's origin. */
-export async function startStatsServer(origin: string, epochSeconds = 3600): Promise<StatsServer> {
+/** The aggregation server in process, allowing the test site's origin. Week-long epochs: what devices accept by default. */
+export async function startStatsServer(origin: string, epochSeconds = STATS_EPOCH_SECONDS): Promise<StatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
   const store = await openSqliteStore(join(dir, 'db.sqlite'));
   const db = store.database;
@@ -190,6 +190,32 @@ export async function startStatsServer(origin: string, epochSeconds = 3600): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const STATS_EPOCH_SECONDS = 604_800;
+
+/** The start of the stats server's current epoch (it runs on the real clock). */
+export function serverEpochStart(epochSeconds = STATS_EPOCH_SECONDS, at = Date.now()): number {
+  return Math.floor(at / 1000 / epochSeconds) * epochSeconds * 1000;
+}
+
+/**
+ * A device reports only for epochs that begin after it started keeping state, at a random moment of the
+ * epoch. For a report the (real-time) server accepts now: before the shop opens, the context's clock is
+ * set a minute before the server's current epoch and left to flow; `reportDue` later moves it into that
+ * epoch and past the device's planned moment.
+ */
+export async function clockBeforeServerEpoch(context: BrowserContext, epochSeconds = STATS_EPOCH_SECONDS): Promise<void> {
+  await context.clock.install({ time: serverEpochStart(epochSeconds) - 60_000 });
+  await context.clock.resume();
+}
+
+/** Moves the clock into the server's current epoch and past the planned moment of this device's report. */
+export async function reportDue(page: Page, epochSeconds = STATS_EPOCH_SECONDS): Promise<void> {
+  await page.clock.setSystemTime(serverEpochStart(epochSeconds) + 1000);
+  const waiting = await tacit<{ sent: boolean; dueAt?: string; reason?: string }>(page, 'sync');
+  if (!waiting.dueAt) throw new Error(`no report planned: ${JSON.stringify(waiting)}`);
+  await page.clock.setSystemTime(Date.parse(waiting.dueAt) + 1);
 }
 
 /** Warnings Tacit printed that mention `pattern`. */
