@@ -6,6 +6,7 @@ import { runEmbedCatalog } from './embed-catalog.ts';
 import { runReplay } from './replay.ts';
 import { CliError } from './errors.ts';
 import { processIO, write } from './io.ts';
+import { runTaxonomy } from './taxonomy.ts';
 import type { CliIO } from './io.ts';
 import { EmbedderError } from '../core/embedder.ts';
 
@@ -14,6 +15,7 @@ export const USAGE = `usage: tacit <command> [options]
 Commands:
   embed            embed texts from stdin (one per line) → one JSON array per line
   embed-catalog    validate and embed a catalogue → vector file for the worker
+  taxonomy         suggest a segment list from the catalogue's categories, or check one
   replay           what recommend() answers each shopper of an event log, through the engine
 
 Run 'tacit <command> --help' for a command's options.`;
@@ -21,6 +23,7 @@ Run 'tacit <command> --help' for a command's options.`;
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   embed: runEmbed,
   'embed-catalog': runEmbedCatalog,
+  taxonomy: runTaxonomy,
   replay: runReplay,
 };
 

@@ -6,6 +6,7 @@
 import type { ReportRules } from './report.ts';
 import { epochStartMs } from './epoch.ts';
 import { taxonomyDomain, validateTaxonomy, type Taxonomy } from './taxonomy.ts';
+import type { TokenParams } from './token.ts';
 
 /** The parameters a device reports under. */
 export interface ReportParams {
@@ -23,14 +24,17 @@ export interface ReportParams {
 
 /** The JSON body of GET /v1/params. */
 export interface ParamsBody extends ReportParams {
+  /** informational: a device computes the epoch from its own clock and epochSeconds (this body may be cached for an hour) */
   currentEpoch: number;
   currentEpochEndsAt: string;
+  /** how to get report tokens (protocol/token.ts), or null when the server takes none */
+  token: TokenParams | null;
 }
 
 export const MAX_SLOTS = 16;
 export const MIN_EPOCH_SECONDS = 60;
 
-export function paramsBody(params: ReportParams, currentEpoch: number): ParamsBody {
+export function paramsBody(params: ReportParams, currentEpoch: number, token: TokenParams | null = null): ParamsBody {
   return {
     taxonomy: { version: params.taxonomy.version, segments: params.taxonomy.segments },
     epsilon: params.epsilon,
@@ -40,6 +44,7 @@ export function paramsBody(params: ReportParams, currentEpoch: number): ParamsBo
     releaseEpsilon: params.releaseEpsilon,
     currentEpoch,
     currentEpochEndsAt: new Date(epochStartMs(currentEpoch + 1, params.epochSeconds)).toISOString(),
+    token,
   };
 }
 

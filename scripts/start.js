@@ -1,5 +1,6 @@
 // `npm start`: the main job. Builds Tacit and the demo shop, then starts the aggregation server and the
 // demo shop on localhost, on the embedded default model, with no network access needed.
+// `npm start -- --no-build` serves what the last build left in dist/.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,19 +10,26 @@ const DEMO_PORT = Number(process.env.DEMO_PORT ?? 5173);
 const SERVER_PORT = Number(process.env.PORT ?? 8787);
 const HOST = process.env.HOST ?? '127.0.0.1';
 
+const skipBuild = process.argv.includes('--no-build');
 const build = (args) => execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', ...args], { stdio: 'inherit' });
-console.log('Building Tacit…');
-build([]);
 const hasDemo = existsSync('demo/vite.config.ts');
-if (hasDemo) {
-  console.log('Building the demo shop…');
-  build(['--config', 'demo/vite.config.ts']);
+if (!skipBuild) {
+  console.log('Building Tacit…');
+  build([]);
+  if (hasDemo) {
+    console.log('Building the demo shop…');
+    build(['--config', 'demo/vite.config.ts']);
+  }
 }
 
+// The server runs in one child process (node --import tsx, not npx → tsx → node): a signal sent to
+// it reaches the server itself, and `stop` waits for it to exit, so none is left running as an orphan.
 let server = null;
+let site = null;
+let stopping = false;
 if (existsSync('server/main.ts')) {
   mkdirSync('.tacit-data', { recursive: true });
-  server = spawn('npx', ['tsx', 'server/main.ts'], {
+  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     stdio: 'inherit',
     env: {
       TACIT_ORIGINS: `http://${HOST}:${DEMO_PORT},http://localhost:${DEMO_PORT}`,
@@ -32,13 +40,31 @@ if (existsSync('server/main.ts')) {
       PORT: String(SERVER_PORT),
     },
   });
-  server.on('exit', (code) => {
-    console.error(`aggregation server exited (${code})`);
+  server.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`aggregation server exited (${code ?? signal})`);
     process.exit(code ?? 1);
   });
 }
 
-const site = await startStaticServer({
+/** Stops the server (SIGTERM: it commits what is queued; SIGKILL after 10 s) and the demo site, then exits. */
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  const serverStopped =
+    server && server.exitCode === null && server.signalCode === null
+      ? new Promise((resolve) => {
+          server.once('exit', resolve);
+          server.kill('SIGTERM');
+          setTimeout(() => server.kill('SIGKILL'), 10_000).unref();
+        })
+      : Promise.resolve();
+  Promise.all([serverStopped, site?.close()]).then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+site = await startStaticServer({
   port: DEMO_PORT,
   host: HOST,
   isolated: true,
@@ -49,10 +75,3 @@ const site = await startStaticServer({
 });
 console.log(`\n  Demo shop:           ${site.url}/`);
 if (server) console.log(`  Aggregation server:  http://${HOST}:${SERVER_PORT}/  (dashboard)\n`);
-
-const stop = () => {
-  server?.kill('SIGTERM');
-  site.close().then(() => process.exit(0));
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

@@ -9,8 +9,20 @@ export interface ServerConfig {
   port: number;
   /** interface to listen on (HOST, default 127.0.0.1) */
   host: string;
-  /** SQLite file (TACIT_DB, default .tacit-data/tacit.sqlite; ':memory:' for tests) */
+  /** SQLite file (TACIT_DB, default .tacit-data/tacit.sqlite; ':memory:' for tests); unused with databaseUrl */
   dbPath: string;
+  /**
+   * PostgreSQL instead of SQLite (TACIT_DATABASE_URL, postgres://user:password@host:port/database):
+   * any number of server processes may share it. Unset (null): the SQLite file.
+   */
+  databaseUrl: string | null;
+  /** the shop's own segment list (TACIT_TAXONOMY, a JSON file; null: the built-in server/taxonomy.json) */
+  taxonomyPath: string | null;
+  /**
+   * on SIGTERM, how long the health check answers 503 before the server stops accepting connections
+   * (TACIT_SHUTDOWN_DRAIN_MS, default 0), so that a load balancer stops sending new requests first
+   */
+  shutdownDrainMs: number;
   /** per-epoch LDP budget of one device's report (TACIT_EPSILON, default 4) */
   epsilon: number;
   /** values per report (TACIT_SLOTS, default 3); each gets epsilon / slots */
@@ -34,12 +46,34 @@ export interface ServerConfig {
    * (TACIT_REQUEST_TIMEOUT_MS, default 10000); slower requests (slowloris) get 408 and are cut off
    */
   requestTimeoutMs: number;
+  /** connections held at once; more are closed unanswered (TACIT_MAX_CONNECTIONS, default 1024) */
+  maxConnections: number;
+  /**
+   * Privacy Pass report tokens (protocol/token.ts). requireToken (TACIT_REQUIRE_TOKEN, default false):
+   * reports without a valid unspent token for their epoch are refused.
+   */
+  requireToken: boolean;
+  /** the issuer's private key, PKCS#8 PEM (TACIT_TOKEN_KEY): this server issues tokens at POST /v1/tokens */
+  tokenKeyPath: string | null;
+  /** an external issuer's public key, SPKI PEM (TACIT_TOKEN_PUBLIC_KEY): the shop issues tokens at its own edge */
+  tokenPublicKeyPath: string | null;
+  /** where devices ask for tokens when the shop issues them (TACIT_TOKEN_ISSUER_URL, https://…) */
+  tokenIssuerUrl: string | null;
+  /** the issuer name in token challenges (TACIT_TOKEN_ISSUER_NAME, default "tacit") */
+  tokenIssuerName: string;
+  /** tokens issued per client address per epoch, counted in memory only (TACIT_TOKENS_PER_ADDRESS, default 4; 0 = no such limit) */
+  tokensPerAddress: number;
+  /** tokens this process issues per minute in all (TACIT_TOKENS_PER_MINUTE, default 600) */
+  tokensPerMinute: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   port: 8787,
   host: '127.0.0.1',
   dbPath: '.tacit-data/tacit.sqlite',
+  databaseUrl: null,
+  taxonomyPath: null,
+  shutdownDrainMs: 0,
   epsilon: 4,
   slots: 3,
   epochSeconds: 604_800,
@@ -50,6 +84,14 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   rateBurst: 10,
   ratePerMinute: 30,
   requestTimeoutMs: 10_000,
+  maxConnections: 1024,
+  requireToken: false,
+  tokenKeyPath: null,
+  tokenPublicKeyPath: null,
+  tokenIssuerUrl: null,
+  tokenIssuerName: 'tacit',
+  tokensPerAddress: 4,
+  tokensPerMinute: 600,
 });
 
 export class ConfigError extends Error {
@@ -108,14 +150,75 @@ function originList(env: Env, name: string, fallback: readonly string[]): string
   return origins;
 }
 
+/** A PostgreSQL URL; the message never repeats the value (it may hold a password). */
+function databaseUrl(env: Env, name: string): string | null {
+  const text = raw(env, name);
+  if (text === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (parsed === null || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || parsed.hostname === '') {
+    throw new ConfigError(`${name} must be a PostgreSQL URL such as postgres://user:password@host:5432/tacit (the value is not shown: it may hold a password)`);
+  }
+  return text;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = raw(env, name);
+  if (text === undefined) return fallback;
+  if (/^(true|1|yes|on)$/i.test(text)) return true;
+  if (/^(false|0|no|off)$/i.test(text)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${text}")`);
+}
+
+/** The token settings, checked together: one way to get keys, and a URL where devices can get tokens. */
+function tokenSettings(env: Env) {
+  const tokenKeyPath = raw(env, 'TACIT_TOKEN_KEY') ?? null;
+  const tokenPublicKeyPath = raw(env, 'TACIT_TOKEN_PUBLIC_KEY') ?? null;
+  const tokenIssuerUrl = raw(env, 'TACIT_TOKEN_ISSUER_URL') ?? null;
+  if (tokenKeyPath !== null && tokenPublicKeyPath !== null) {
+    throw new ConfigError('set TACIT_TOKEN_KEY (this server issues tokens) or TACIT_TOKEN_PUBLIC_KEY (the shop issues them), not both');
+  }
+  if (tokenPublicKeyPath !== null && tokenIssuerUrl === null) {
+    throw new ConfigError('TACIT_TOKEN_PUBLIC_KEY needs TACIT_TOKEN_ISSUER_URL: where devices get tokens from the shop\'s issuer');
+  }
+  if (tokenIssuerUrl !== null) {
+    if (tokenPublicKeyPath === null) throw new ConfigError('TACIT_TOKEN_ISSUER_URL is for an external issuer: set TACIT_TOKEN_PUBLIC_KEY to its public key');
+    let url: URL | null = null;
+    try {
+      url = new URL(tokenIssuerUrl);
+    } catch {
+      // reported below
+    }
+    if (url === null || url.protocol !== 'https:') throw new ConfigError(`TACIT_TOKEN_ISSUER_URL must be an https URL (got "${tokenIssuerUrl}")`);
+  }
+  const tokenIssuerName = raw(env, 'TACIT_TOKEN_ISSUER_NAME') ?? DEFAULT_CONFIG.tokenIssuerName;
+  if (!/^[A-Za-z0-9.:\-]{1,255}$/.test(tokenIssuerName)) throw new ConfigError(`TACIT_TOKEN_ISSUER_NAME must be a host-like name (got "${tokenIssuerName}")`);
+  return {
+    requireToken: boolean(env, 'TACIT_REQUIRE_TOKEN', DEFAULT_CONFIG.requireToken),
+    tokenKeyPath,
+    tokenPublicKeyPath,
+    tokenIssuerUrl,
+    tokenIssuerName,
+    tokensPerAddress: integer(env, 'TACIT_TOKENS_PER_ADDRESS', DEFAULT_CONFIG.tokensPerAddress, 0, 1_000_000),
+    tokensPerMinute: integer(env, 'TACIT_TOKENS_PER_MINUTE', DEFAULT_CONFIG.tokensPerMinute, 1, 6_000_000),
+  };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): ServerConfig {
   const host = raw(env, 'HOST') ?? DEFAULT_CONFIG.host;
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`HOST must be a host name or IP address (got "${host}")`);
-  return {
+  const config: ServerConfig = {
     port: integer(env, 'PORT', DEFAULT_CONFIG.port, 0, 65_535),
     host,
     dbPath: raw(env, 'TACIT_DB') ?? DEFAULT_CONFIG.dbPath,
+    databaseUrl: databaseUrl(env, 'TACIT_DATABASE_URL'),
+    taxonomyPath: raw(env, 'TACIT_TAXONOMY') ?? null,
+    shutdownDrainMs: integer(env, 'TACIT_SHUTDOWN_DRAIN_MS', DEFAULT_CONFIG.shutdownDrainMs, 0, 600_000),
     epsilon: positiveNumber(env, 'TACIT_EPSILON', DEFAULT_CONFIG.epsilon, 50),
     slots: integer(env, 'TACIT_SLOTS', DEFAULT_CONFIG.slots, 1, 16),
     epochSeconds: integer(env, 'TACIT_EPOCH_SECONDS', DEFAULT_CONFIG.epochSeconds, 60, 366 * 86_400),
@@ -126,7 +229,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     rateBurst: integer(env, 'TACIT_RATE_BURST', DEFAULT_CONFIG.rateBurst, 1, 100_000),
     ratePerMinute: integer(env, 'TACIT_RATE_PER_MINUTE', DEFAULT_CONFIG.ratePerMinute, 1, 6_000_000),
     requestTimeoutMs: integer(env, 'TACIT_REQUEST_TIMEOUT_MS', DEFAULT_CONFIG.requestTimeoutMs, 1000, 300_000),
+    maxConnections: integer(env, 'TACIT_MAX_CONNECTIONS', DEFAULT_CONFIG.maxConnections, 1, 1_000_000),
+    ...tokenSettings(env),
   };
+  if (config.requireToken && config.databaseUrl !== null && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
+    // Without a key file each process would make up its own key, and refuse the tokens of the others.
+    throw new ConfigError('TACIT_REQUIRE_TOKEN with TACIT_DATABASE_URL needs TACIT_TOKEN_KEY (one issuer key shared by every process) or TACIT_TOKEN_PUBLIC_KEY');
+  }
+  return config;
 }
 
 /** The defaults with some settings replaced (tests, embedding the server). */

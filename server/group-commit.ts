@@ -19,12 +19,13 @@
  * arrives meanwhile is committed as the next batch as soon as it settles.
  */
 
-export interface GroupCommitOptions<T> {
+export interface GroupCommitOptions<T, R = void> {
   /**
    * Writes every item in one atomic transaction: returns (or resolves) only
    * when the batch is durable, and throws (or rejects) only when nothing was written.
+   * It may answer one result per item (in the items' order), which that item's `add` resolves with.
    */
-  commit(items: readonly T[]): void | Promise<void>;
+  commit(items: readonly T[]): void | R[] | Promise<void | R[]>;
   /** longest wait of a batch's first item before its commit; 0 = end of this event-loop turn */
   maxDelayMs?: number;
   /** commit as soon as this many items are queued */
@@ -47,15 +48,15 @@ export class CommitterClosedError extends Error {
   }
 }
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve(): void;
+  resolve(result: R): void;
   reject(error: Error): void;
 }
 
-export class GroupCommitter<T> {
-  private queue: Pending<T>[] = [];
-  private readonly commitBatch: (items: readonly T[]) => void | Promise<void>;
+export class GroupCommitter<T, R = void> {
+  private queue: Pending<T, R>[] = [];
+  private readonly commitBatch: (items: readonly T[]) => void | R[] | Promise<void | R[]>;
   /** the commit in progress (it never rejects: failures settle its items instead) */
   private inFlight: Promise<void> | null = null;
   private readonly maxDelayMs: number;
@@ -64,7 +65,7 @@ export class GroupCommitter<T> {
   private closed = false;
   private batchesCommitted = 0;
 
-  constructor(options: GroupCommitOptions<T>) {
+  constructor(options: GroupCommitOptions<T, R>) {
     const maxDelayMs = options.maxDelayMs ?? 0;
     const maxBatch = options.maxBatch ?? 1000;
     if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) throw new RangeError(`maxDelayMs must be a finite number ≥ 0 (got ${maxDelayMs})`);
@@ -84,10 +85,10 @@ export class GroupCommitter<T> {
     return this.batchesCommitted;
   }
 
-  /** Queues an item; settles when the commit that holds it has succeeded or failed. */
-  add(item: T): Promise<void> {
+  /** Queues an item; settles when the commit that holds it has succeeded (with its result) or failed. */
+  add(item: T): Promise<R> {
     if (this.closed) return Promise.reject(new CommitterClosedError());
-    const settled = new Promise<void>((resolve, reject) => this.queue.push({ item, resolve, reject }));
+    const settled = new Promise<R>((resolve, reject) => this.queue.push({ item, resolve, reject }));
     if (this.queue.length >= this.maxBatch) this.commitNow();
     else this.schedule();
     return settled;
@@ -126,20 +127,20 @@ export class GroupCommitter<T> {
     if (this.queue.length === 0 || this.inFlight !== null) return;
     const batch = this.queue;
     this.queue = [];
-    let result: void | Promise<void>;
+    let result: void | R[] | Promise<void | R[]>;
     try {
       result = this.commitBatch(batch.map((pending) => pending.item));
     } catch (cause) {
-      this.settle(batch, cause);
+      this.fail(batch, cause);
       return;
     }
     if (!(result instanceof Promise)) {
-      this.settle(batch);
+      this.succeed(batch, result);
       return;
     }
     this.inFlight = result.then(
-      () => this.settle(batch),
-      (cause: unknown) => this.settle(batch, cause),
+      (results) => this.succeed(batch, results),
+      (cause: unknown) => this.fail(batch, cause),
     );
     void this.inFlight.then(() => {
       this.inFlight = null;
@@ -147,13 +148,13 @@ export class GroupCommitter<T> {
     });
   }
 
-  private settle(batch: readonly Pending<T>[], ...failure: [cause: unknown] | []): void {
-    if (failure.length === 0) {
-      this.batchesCommitted++;
-      for (const pending of batch) pending.resolve();
-      return;
-    }
-    const error = new CommitError(failure[0]);
+  private succeed(batch: readonly Pending<T, R>[], results: void | R[]): void {
+    this.batchesCommitted++;
+    batch.forEach((pending, index) => pending.resolve((results ? results[index] : undefined) as R));
+  }
+
+  private fail(batch: readonly Pending<T, R>[], cause: unknown): void {
+    const error = new CommitError(cause);
     for (const pending of batch) pending.reject(error);
   }
 }

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { personas } from '../../demo/catalog/personas.ts';
 import { startStaticServer } from '../../scripts/static-server.js';
+import { NONCE_PATTERN } from '../../protocol/report.ts';
 import { createApp } from '../../server/app.ts';
 import { makeConfig } from '../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../server/storage/sqlite/sqlite-store.ts';
 import { clockBeforeServerEpoch, reportDue } from '../support/browser/fault-support.ts';
 import { ROOT, launchBrowser, settledModel, watchPage } from '../support/browser/harness.ts';
 
@@ -26,7 +27,7 @@ const EXPECTED_SEGMENTS: Record<string, number[]> = { runner: [1], 'home-cook': 
 let shop: { url: string; close(): Promise<unknown> };
 let server: Awaited<ReturnType<typeof createApp>>;
 let serverUrl: string;
-let db: SqliteDatabase;
+let store: SqliteStore;
 const browsers: Browser[] = [];
 
 beforeAll(async () => {
@@ -38,18 +39,18 @@ beforeAll(async () => {
       { prefix: '/', dir: resolve(ROOT, 'dist/demo') },
     ],
   });
-  db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
-  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: EPOCH_SECONDS, k: 1 }), db);
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
+  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: EPOCH_SECONDS, k: 1 }), store);
   serverUrl = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close()));
   await shop?.close();
   await server?.close();
-  db?.close();
+  await store?.close();
 });
 
-const reportsCounted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
 async function openShop(browser: Browser): Promise<{ context: BrowserContext; page: Page; posts: string[]; seen: ReturnType<typeof watchPage> }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -151,8 +152,9 @@ describe('demo shop: privacy', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=report-body]')?.textContent?.includes('"segments"'), undefined, { timeout: 30_000 });
     const shown = (await page.getByTestId('report-body').textContent())!.trim();
     const body = JSON.parse(shown);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
     expect(body.segments).toHaveLength(3);
+    expect(body.nonce).toMatch(NONCE_PATTERN);
     // Everything POSTed anywhere during the whole visit: reports only, each exactly of the documented
     // shape, one per epoch, the last one the body the panel shows; the server counted each of them.
     expect(posts.length).toBeGreaterThanOrEqual(1);
@@ -160,7 +162,7 @@ describe('demo shop: privacy', () => {
       expect(p.startsWith(`${serverUrl}/v1/reports {`)).toBe(true);
       return JSON.parse(p.slice(p.indexOf(' ') + 1));
     });
-    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments']);
+    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
     expect(new Set(sent.map((r) => r.epoch)).size).toBe(sent.length);
     expect(posts.at(-1)).toBe(`${serverUrl}/v1/reports ${shown}`);
     expect(reportsCounted()).toBe(sent.length);

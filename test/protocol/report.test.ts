@@ -2,35 +2,57 @@
 // the other accepts, and nothing else is canonical.
 import { describe, expect, it } from 'vitest';
 import { reportRules } from '../../protocol/params.ts';
-import { isCanonicalReport, parseReport, writeReportBody } from '../../protocol/report.ts';
+import { isCanonicalReport, NONCE_PATTERN, parseReport, writeReportBody } from '../../protocol/report.ts';
 
 const rules = reportRules({ slots: 3, taxonomy: { version: 4, segments: [1, 2, 3].map((id) => ({ id, name: `s${id}`, description: '' })) } });
 
 describe('protocol/report', () => {
+  const NONCE = 'q1w2e3r4t5y6u7i8o9p0-_';
+
   it('the server parses exactly what the device writes', () => {
-    const body = writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1] });
-    expect(body).toBe('{"taxonomy":4,"epoch":99,"segments":[3,0,1]}');
-    expect(parseReport(body, rules)).toEqual({ taxonomy: 4, epoch: 99, segments: [3, 0, 1] });
+    const body = writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE });
+    expect(body).toBe(`{"taxonomy":4,"epoch":99,"segments":[3,0,1],"nonce":"${NONCE}"}`);
+    expect(parseReport(body, rules)).toEqual({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE });
     expect(isCanonicalReport(body, rules, 99)).toBe(true);
+  });
+
+  it('draws a fresh random nonce for each report written without one: 16 bytes as 22 base64url characters', () => {
+    const nonces = Array.from({ length: 200 }, () => parseReport(writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1] }), rules).nonce);
+    for (const nonce of nonces) expect(nonce).toMatch(NONCE_PATTERN);
+    expect(new Set(nonces).size).toBe(200);
+    const bits = nonces.join('').split('').filter((c) => c === 'A').length / (200 * 22);
+    expect(bits).toBeLessThan(0.05); // not mostly zero bytes
+  });
+
+  it('carries a token after the nonce when the device has one', () => {
+    const token = 'AAI' + 'x'.repeat(469);
+    const body = writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE, token });
+    expect(body).toBe(`{"taxonomy":4,"epoch":99,"segments":[3,0,1],"nonce":"${NONCE}","token":"${token}"}`);
+    expect(parseReport(body, rules)).toEqual({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE, token });
+    expect(isCanonicalReport(body, rules, 99)).toBe(true);
+    expect(() => writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: 'short' })).toThrow(RangeError);
+    expect(() => writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], token: 'not"base64' })).toThrow(RangeError);
   });
 
   it('the writer ignores a patched Array.prototype.toJSON (Prototype.js)', () => {
     const proto = Array.prototype as unknown as { toJSON?: () => string };
     proto.toJSON = () => 'oops';
     try {
-      expect(writeReportBody({ taxonomy: 1, epoch: 2, segments: [1, 2, 3] })).toBe('{"taxonomy":1,"epoch":2,"segments":[1,2,3]}');
+      expect(writeReportBody({ taxonomy: 1, epoch: 2, segments: [1, 2, 3], nonce: NONCE })).toBe(`{"taxonomy":1,"epoch":2,"segments":[1,2,3],"nonce":"${NONCE}"}`);
     } finally {
       delete proto.toJSON;
     }
   });
 
   it.each([
-    ['another epoch', '{"taxonomy":4,"epoch":98,"segments":[3,0,1]}'],
-    ['spaces (valid JSON, not canonical)', '{"taxonomy":4, "epoch":99,"segments":[3,0,1]}'],
-    ['an extra key', '{"taxonomy":4,"epoch":99,"segments":[3,0,1],"user":"x"}'],
-    ['a segment outside the taxonomy', '{"taxonomy":4,"epoch":99,"segments":[3,0,9]}'],
-    ['too few slots', '{"taxonomy":4,"epoch":99,"segments":[3,0]}'],
-    ['another taxonomy', '{"taxonomy":5,"epoch":99,"segments":[3,0,1]}'],
+    ['another epoch', '{"taxonomy":4,"epoch":98,"segments":[3,0,1],"nonce":"q1w2e3r4t5y6u7i8o9p0-_"}'],
+    ['spaces (valid JSON, not canonical)', '{"taxonomy":4, "epoch":99,"segments":[3,0,1],"nonce":"q1w2e3r4t5y6u7i8o9p0-_"}'],
+    ['an extra key', '{"taxonomy":4,"epoch":99,"segments":[3,0,1],"nonce":"q1w2e3r4t5y6u7i8o9p0-_","user":"x"}'],
+    ['a segment outside the taxonomy', '{"taxonomy":4,"epoch":99,"segments":[3,0,9],"nonce":"q1w2e3r4t5y6u7i8o9p0-_"}'],
+    ['too few slots', '{"taxonomy":4,"epoch":99,"segments":[3,0],"nonce":"q1w2e3r4t5y6u7i8o9p0-_"}'],
+    ['another taxonomy', '{"taxonomy":5,"epoch":99,"segments":[3,0,1],"nonce":"q1w2e3r4t5y6u7i8o9p0-_"}'],
+    ['no nonce (the form before nonces)', '{"taxonomy":4,"epoch":99,"segments":[3,0,1]}'],
+    ['the nonce before the segments', '{"taxonomy":4,"epoch":99,"nonce":"q1w2e3r4t5y6u7i8o9p0-_","segments":[3,0,1]}'],
     ['not a string', { taxonomy: 4 }],
   ])('a stored body with %s is not a report the device would send', (_name, body) => {
     expect(isCanonicalReport(body, rules, 99)).toBe(false);

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 export interface ChildServer {
   child: ChildProcess;
@@ -20,8 +21,9 @@ export interface ChildServer {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChildServer(dbPath: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** `server/main.ts`, or a test entry such as test/server/fixtures/clocked-server.ts. */
+export function startChildServer(dbPath: string, env: Record<string, string> = {}, entry = 'server/main.ts'): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: process.cwd(),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TACIT_DB: dbPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,10 +75,29 @@ export function readCounters(dbPath: string): CounterRows {
   const db = new Database(dbPath, { readonly: true });
   try {
     return {
-      reports: db.prepare<[], CounterRows['reports'][number]>('SELECT * FROM epoch_reports ORDER BY taxonomy, epoch').all(),
-      counts: db.prepare<[], CounterRows['counts'][number]>('SELECT * FROM epoch_counts ORDER BY taxonomy, epoch, value').all(),
+      reports: db.prepare<[], CounterRows['reports'][number]>('SELECT taxonomy, epoch, reports FROM epoch_reports ORDER BY taxonomy, epoch_seconds, epoch').all(),
+      counts: db.prepare<[], CounterRows['counts'][number]>(
+        'SELECT taxonomy, epoch, value, count FROM epoch_counts ORDER BY taxonomy, epoch_seconds, epoch, value',
+      ).all(),
     };
   } finally {
     db.close();
+  }
+}
+
+/** The same rows from PostgreSQL, shards summed. */
+export async function readPostgresCounters(url: string): Promise<CounterRows> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const reports = await client.query(
+      'SELECT taxonomy::float8 AS taxonomy, epoch::float8 AS epoch, SUM(reports)::float8 AS reports FROM epoch_reports GROUP BY 1, 2 ORDER BY 1, 2',
+    );
+    const counts = await client.query(
+      'SELECT taxonomy::float8 AS taxonomy, epoch::float8 AS epoch, value, SUM(count)::float8 AS count FROM epoch_counts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+    );
+    return { reports: reports.rows as CounterRows['reports'], counts: counts.rows as CounterRows['counts'] };
+  } finally {
+    await client.end();
   }
 }

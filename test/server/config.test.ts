@@ -7,6 +7,9 @@ describe('loadConfig', () => {
       port: 8787,
       host: '127.0.0.1',
       dbPath: '.tacit-data/tacit.sqlite',
+      databaseUrl: null,
+      taxonomyPath: null,
+      shutdownDrainMs: 0,
       epsilon: 4,
       slots: 3,
       epochSeconds: 604_800,
@@ -17,6 +20,14 @@ describe('loadConfig', () => {
       rateBurst: 10,
       ratePerMinute: 30,
       requestTimeoutMs: 10_000,
+      maxConnections: 1024,
+      requireToken: false,
+      tokenKeyPath: null,
+      tokenPublicKeyPath: null,
+      tokenIssuerUrl: null,
+      tokenIssuerName: 'tacit',
+      tokensPerAddress: 4,
+      tokensPerMinute: 600,
     });
     expect(loadConfig({})).toEqual({ ...DEFAULT_CONFIG });
   });
@@ -36,11 +47,24 @@ describe('loadConfig', () => {
       TACIT_RATE_BURST: '4',
       TACIT_RATE_PER_MINUTE: '12',
       TACIT_REQUEST_TIMEOUT_MS: '2500',
+      TACIT_DATABASE_URL: 'postgres://tacit:secret@db.internal:5432/tacit',
+      TACIT_TAXONOMY: '/etc/tacit/segments.json',
+      TACIT_SHUTDOWN_DRAIN_MS: '5000',
+      TACIT_MAX_CONNECTIONS: '200',
+      TACIT_REQUIRE_TOKEN: 'true',
+      TACIT_TOKEN_PUBLIC_KEY: '/etc/tacit/issuer.pub',
+      TACIT_TOKEN_ISSUER_URL: 'https://shop.example/tacit-token',
+      TACIT_TOKEN_ISSUER_NAME: 'shop.example',
+      TACIT_TOKENS_PER_ADDRESS: '0',
+      TACIT_TOKENS_PER_MINUTE: '60',
     });
     expect(config).toEqual({
       port: 9000,
       host: '0.0.0.0',
       dbPath: '/tmp/x.sqlite',
+      databaseUrl: 'postgres://tacit:secret@db.internal:5432/tacit',
+      taxonomyPath: '/etc/tacit/segments.json',
+      shutdownDrainMs: 5000,
       epsilon: 2.5,
       slots: 2,
       epochSeconds: 60,
@@ -51,6 +75,14 @@ describe('loadConfig', () => {
       rateBurst: 4,
       ratePerMinute: 12,
       requestTimeoutMs: 2500,
+      maxConnections: 200,
+      requireToken: true,
+      tokenKeyPath: null,
+      tokenPublicKeyPath: '/etc/tacit/issuer.pub',
+      tokenIssuerUrl: 'https://shop.example/tacit-token',
+      tokenIssuerName: 'shop.example',
+      tokensPerAddress: 0,
+      tokensPerMinute: 60,
     });
   });
 
@@ -75,8 +107,35 @@ describe('loadConfig', () => {
     ['HOST', 'bad host'],
     ['TACIT_REQUEST_TIMEOUT_MS', '999'],
     ['TACIT_REQUEST_TIMEOUT_MS', '10s'],
+    ['TACIT_DATABASE_URL', 'mysql://u:p@h/db'],
+    ['TACIT_DATABASE_URL', 'db.internal:5432'],
+    ['TACIT_SHUTDOWN_DRAIN_MS', '-1'],
+    ['TACIT_MAX_CONNECTIONS', '0'],
+    ['TACIT_REQUIRE_TOKEN', 'maybe'],
+    ['TACIT_TOKEN_ISSUER_URL', 'https://shop.example/token'], // without TACIT_TOKEN_PUBLIC_KEY
+    ['TACIT_TOKEN_PUBLIC_KEY', '/k.pem'], // without TACIT_TOKEN_ISSUER_URL
+    ['TACIT_TOKEN_ISSUER_NAME', 'bad name'],
+    ['TACIT_TOKENS_PER_MINUTE', '0'],
   ])('rejects %s=%s with an error naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('TACIT_DATABASE_URL', () => {
+  it('never repeats the URL in an error (it may hold a password)', () => {
+    expect(() => loadConfig({ TACIT_DATABASE_URL: 'mysql://tacit:hunter2@db/x' })).toThrow(/^(?!.*hunter2).*TACIT_DATABASE_URL/);
+  });
+});
+
+describe('token settings', () => {
+  it('refuse an issuer URL that is not https, and both key kinds at once', () => {
+    expect(() => loadConfig({ TACIT_TOKEN_PUBLIC_KEY: '/k.pem', TACIT_TOKEN_ISSUER_URL: 'http://shop.example/t' })).toThrow(/TACIT_TOKEN_ISSUER_URL must be an https URL/);
+    expect(() => loadConfig({ TACIT_TOKEN_KEY: '/a.pem', TACIT_TOKEN_PUBLIC_KEY: '/b.pem', TACIT_TOKEN_ISSUER_URL: 'https://x.example/t' })).toThrow(/not both/);
+  });
+
+  it('refuse required tokens on PostgreSQL without a shared key (each process would make up its own)', () => {
+    expect(() => loadConfig({ TACIT_REQUIRE_TOKEN: 'true', TACIT_DATABASE_URL: 'postgres://u@db/t' })).toThrow(/needs TACIT_TOKEN_KEY/);
+    expect(loadConfig({ TACIT_REQUIRE_TOKEN: 'true', TACIT_DATABASE_URL: 'postgres://u@db/t', TACIT_TOKEN_KEY: '/k.pem' }).requireToken).toBe(true);
   });
 });

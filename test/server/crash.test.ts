@@ -1,5 +1,6 @@
 // Crash safety of group commit: the real server (child process) is SIGKILLed while a few hundred valid
-// reports are in flight, then restarted on the same database file.
+// reports are in flight, then restarted on the same database: a SQLite file, and PostgreSQL (a
+// throwaway cluster; the server process dies, the database does not).
 //
 // What must hold, precisely. Let
 //   acked    = reports answered 2xx (before the kill, or read from the socket just after it),
@@ -16,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { readCounters, startChildServer, type ChildServer } from './child-server.ts';
+import { writeReportBody } from '../../protocol/report.ts';
+import { readCounters, readPostgresCounters, startChildServer, type ChildServer, type CounterRows } from './child-server.ts';
+import { startPostgres, type PostgresCluster } from './postgres-cluster.ts';
 
 const CONCURRENCY = 300;
 const REPORTS_PER_ROUND = 4000;
@@ -24,12 +27,48 @@ const KILL_AFTER_ACKS = 500;
 const RATE_ENV = { TACIT_RATE_BURST: '100000', TACIT_RATE_PER_MINUTE: '6000000' }; // one client, many reports
 
 let dir: string;
-beforeAll(() => {
+let cluster: PostgresCluster;
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tacit-crash-'));
-});
+  cluster = await startPostgres();
+}, 60_000);
 afterAll(() => {
+  cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+interface CrashDatabase {
+  /** environment that points the server at it */
+  env: Record<string, string>;
+  read(): Promise<CounterRows>;
+  /** the database's own consistency check */
+  check(): Promise<void>;
+}
+
+const DATABASES: [string, () => Promise<CrashDatabase>][] = [
+  [
+    'a SQLite file',
+    async () => {
+      const dbPath = join(dir, 'tacit.sqlite');
+      return {
+        env: { TACIT_DB: dbPath },
+        read: async () => readCounters(dbPath),
+        check: async () => {
+          const check = new Database(dbPath, { readonly: true });
+          expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+          check.close();
+        },
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const url = await cluster.createDatabase('crash');
+      return { env: { TACIT_DATABASE_URL: url }, read: () => readPostgresCounters(url), check: async () => {} };
+    },
+  ],
+];
 
 function post(port: number, agent: Agent, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +91,7 @@ interface Round {
 }
 
 /** Sends reports from CONCURRENCY parallel clients and SIGKILLs the server after KILL_AFTER_ACKS acks. */
-async function loadAndKill(server: ChildServer, body: string): Promise<Round> {
+async function loadAndKill(server: ChildServer, body: () => string): Promise<Round> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const round: Round = { acked: 0, unacked: 0, refused: 0, inFlightAtKill: -1, failedBeforeKill: 0 };
   let started = 0;
@@ -63,7 +102,7 @@ async function loadAndKill(server: ChildServer, body: string): Promise<Round> {
       started++;
       inFlight++;
       try {
-        const status = await post(server.port, agent, body);
+        const status = await post(server.port, agent, body()); // a new report (nonce) each time
         if (status >= 200 && status < 300) round.acked++;
         else round.refused++;
       } catch {
@@ -85,12 +124,13 @@ async function loadAndKill(server: ChildServer, body: string): Promise<Round> {
   return round;
 }
 
-describe('SIGKILL during a load of concurrent reports', () => {
+describe.each(DATABASES)('SIGKILL during a load of concurrent reports, on %s', (_name, makeDatabase) => {
   it('after a restart counts every acknowledged report exactly once, and no more than were in flight', async () => {
-    const dbPath = join(dir, 'tacit.sqlite');
-    let server = await startChildServer(dbPath, RATE_ENV);
+    const database = await makeDatabase();
+    const env = { ...RATE_ENV, ...database.env };
+    let server = await startChildServer(join(dir, 'unused.sqlite'), env);
     const { currentEpoch } = (await (await fetch(`${server.url}/v1/params`)).json()) as { currentEpoch: number };
-    const body = JSON.stringify({ taxonomy: 1, epoch: currentEpoch, segments: [5, 6, 0] });
+    const body = () => writeReportBody({ taxonomy: 1, epoch: currentEpoch, segments: [5, 6, 0] });
 
     let acked = 0;
     let unacked = 0;
@@ -104,8 +144,8 @@ describe('SIGKILL during a load of concurrent reports', () => {
       acked += round.acked;
       unacked += round.unacked;
 
-      server = await startChildServer(dbPath, RATE_ENV); // recovers the WAL on open
-      const { reports, counts } = readCounters(dbPath);
+      server = await startChildServer(join(dir, 'unused.sqlite'), env); // SQLite recovers its WAL on open
+      const { reports, counts } = await database.read();
       const counted = reports.reduce((sum, row) => sum + row.reports, 0);
       console.log(`crash round ${roundNumber}: acked ${acked}, unacked ${unacked}, counted ${counted}`);
       expect(counted).toBeGreaterThanOrEqual(acked); // no acknowledged report lost
@@ -114,13 +154,11 @@ describe('SIGKILL during a load of concurrent reports', () => {
       expect(counts.map(({ value, count }) => [value, count])).toEqual([[0, counted], [5, counted], [6, counted]]);
     }
 
-    // The restarted server is healthy: the file passes SQLite's integrity check and counts new reports.
-    const check = new Database(dbPath, { readonly: true });
-    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
-    check.close();
-    const before = readCounters(dbPath).reports[0].reports;
-    expect(await post(server.port, new Agent(), body)).toBe(202);
-    expect(readCounters(dbPath).reports[0].reports).toBe(before + 1);
+    // The restarted server is healthy: the database passes its integrity check and counts new reports.
+    await database.check();
+    const before = (await database.read()).reports[0].reports;
+    expect(await post(server.port, new Agent(), body())).toBe(202);
+    expect((await database.read()).reports[0].reports).toBe(before + 1);
     server.child.kill('SIGTERM');
     expect((await server.exited()).code).toBe(0);
   }, 120_000);

@@ -171,8 +171,11 @@ function httpRequest(options: {
 /** A report the server would accept and count. Only ever sent where something else must make it fail. */
 function validReport(random: RandomSource, currentEpoch: number): Record<string, string> {
   const segment = (): string => String(int(random, 0, 22));
-  return { taxonomy: '1', epoch: String(currentEpoch - int(random, 0, 1)), segments: `[${segment()},${segment()},${segment()}]` };
+  const nonce = Array.from({ length: 22 }, () => NONCE_ALPHABET[int(random, 0, 63)]).join('');
+  return { taxonomy: '1', epoch: String(currentEpoch - int(random, 0, 1)), segments: `[${segment()},${segment()},${segment()}]`, nonce: `"${nonce}"` };
 }
+
+const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function objectText(entries: [string, string][]): string {
   return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`;
@@ -189,7 +192,7 @@ function makeGenerators(currentEpoch: number): [weight: number, generate: (rando
     [14, (random) => {
       // one field with a value of the wrong type or range
       const report = validReport(random, currentEpoch);
-      const key = pick(random, ['taxonomy', 'epoch', 'segments'] as const);
+      const key = pick(random, ['taxonomy', 'epoch', 'segments', 'nonce'] as const);
       report[key] = pick(random, badScalars(currentEpoch));
       return post(`wrong type: ${key}`, objectText(Object.entries(report)));
     }],
@@ -214,7 +217,7 @@ function makeGenerators(currentEpoch: number): [weight: number, generate: (rando
     }],
     [8, (random) => {
       const report = validReport(random, currentEpoch);
-      const key = pick(random, ['taxonomy', 'epoch', 'segments'] as const);
+      const key = pick(random, ['taxonomy', 'epoch', 'segments', 'nonce'] as const);
       report[key] = pick(random, NOT_JSON_VALUES);
       return post('NaN/Infinity/not-JSON numbers', objectText(Object.entries(report)));
     }],
@@ -377,7 +380,7 @@ describe('fuzzing the report endpoint over real sockets', () => {
   it(`answers ${CASES}+ malformed or hostile requests with 4xx or cuts them off; no counter changes, bounded memory`, async () => {
     const { port } = server;
     // A valid report first, through the same raw client: proves that the client and the counter check work.
-    const control = objectText(Object.entries({ taxonomy: '1', epoch: String(epoch), segments: '[1,2,0]' }));
+    const control = objectText(Object.entries({ taxonomy: '1', epoch: String(epoch), segments: '[1,2,0]', nonce: '"fuzzcontrolnonce000000"' }));
     expect(await exchange(port, [httpRequest({ body: Buffer.from(control) })])).toMatchObject({ status: 202 });
     const before = readCounters(dbPath);
     expect(before.reports).toEqual([{ taxonomy: 1, epoch, reports: 1 }]);
@@ -427,7 +430,7 @@ describe('fuzzing the report endpoint over real sockets', () => {
 
     // The generator reached every rule it aims at (otherwise "all refused" would prove little).
     const expectedCodes = ['invalid_json', 'invalid_report', 'duplicate_key', 'invalid_encoding', 'unknown_taxonomy', 'epoch_in_future', 'epoch_closed'];
-    expectedCodes.push('body_too_large', 'unsupported_media_type', 'not_found', 'origin_not_allowed', 'invalid_epoch', 'epoch_open', 'no_reports');
+    expectedCodes.push('body_too_large', 'unsupported_media_type', 'not_found', 'origin_not_allowed', 'invalid_epoch', 'epoch_open', 'not_released');
     for (const code of expectedCodes) {
       expect(codes, `no response with error ${code}`).toContain(code);
     }
@@ -438,9 +441,12 @@ describe('fuzzing the report endpoint over real sockets', () => {
     expect(server.child.exitCode).toBeNull();
     expect(peakRss - baselineRss).toBeLessThan(96 * 2 ** 20);
 
-    // No counter changed, and the server still counts a valid report.
+    // No counter changed, and the server still counts a valid report (a new one: the control resent is a duplicate).
     expect(readCounters(dbPath)).toEqual(before);
     expect(await exchange(port, [httpRequest({ body: Buffer.from(control) })])).toMatchObject({ status: 202 });
+    expect(readCounters(dbPath)).toEqual(before);
+    const another = control.replace('fuzzcontrolnonce000000', 'fuzzcontrolnonce000001');
+    expect(await exchange(port, [httpRequest({ body: Buffer.from(another) })])).toMatchObject({ status: 202 });
     expect(readCounters(dbPath).reports).toEqual([{ taxonomy: 1, epoch, reports: 2 }]);
   }, 120_000);
 });

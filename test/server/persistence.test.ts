@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../server/storage/sqlite/database.ts';
 import { counters, EPOCH0, makeTestServer, postReport, reportBody } from './helpers.ts';
 
 let dir: string;
@@ -38,7 +39,7 @@ describe('file database', () => {
     expect(counters(second.db)).toEqual(before);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(second.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(second.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+    expect(second.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
     expect((await postReport(second.app, reportBody(EPOCH0, [7, 0, 0]))).statusCode).toBe(202);
     expect(second.db.prepare('SELECT reports FROM epoch_reports').get()).toEqual({ reports: 6 });
     await second.close();

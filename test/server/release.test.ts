@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { krrProbabilities } from '../../core/randomized-response.ts';
+import { mulberry32 } from '../../core/random.ts';
+import { krrProbabilities, randomizeValue, reportDomain } from '../../core/randomized-response.ts';
 import { computeRelease, laplace } from '../../server/release.ts';
 import { loadTaxonomy } from '../../server/taxonomy-file.ts';
 import { EPOCH0, makeTestServer, postReport, reportBody, WEEK, type TestServer } from './helpers.ts';
@@ -29,12 +30,73 @@ describe('computeRelease', () => {
     for (const segment of taxonomy.segments) if (!counts.has(segment.id)) counts.set(segment.id, observed(0));
     const release = computeRelease({ ...base, counts, random: () => 0.5 }); // ln(0.5) − ln(0.5) = 0: no noise
     expect(release.reports).toBe(reports);
-    expect(release.segments.find((s) => s.id === 1)).toEqual({ id: 1, name: taxonomy.segments[0].name, estimate: 600, suppressed: false });
+    expect(release.segments.find((s) => s.id === 1)).toMatchObject({ id: 1, name: taxonomy.segments[0].name, estimate: 600, suppressed: false });
+    const one = release.segments.find((s) => s.id === 1)!;
+    expect(one.low! < 600 && one.high! > 600).toBe(true);
+    expect(release.segments.find((s) => s.id === 2)).toMatchObject({ low: null, high: null });
     expect(release.segments.find((s) => s.id === 2)).toMatchObject({ estimate: null, suppressed: true });
     expect(release.segments.filter((s) => !s.suppressed)).toHaveLength(1);
     expect(release.parameters).toMatchObject({ countSensitivity: 3, countNoiseScale: 3, domainSize: d });
     expect(release.parameters.estimateNoiseScale).toBeCloseTo(3 / (p - q), 9);
     expect(release.startsAt).toBe(new Date(10 * WEEK * 1000).toISOString());
+  });
+
+  it('publishes a 95% interval that covers the true number of devices in about 95% of epochs', () => {
+    // 600 devices, 150 of them in segment 1 (one slot each), the rest report "none"; every slot
+    // goes through k-RR as on the device, then the release adds its Laplace noise.
+    const random = mulberry32(7);
+    const domain = reportDomain(taxonomy.segments.map((s) => s.id));
+    const epsilonSlot = 4 / 3;
+    const trials = 300;
+    let covered = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const counts = new Map<number, number>();
+      for (let device = 0; device < 600; device++) {
+        for (const truth of [device < 150 ? 1 : 0, 0, 0]) {
+          const value = randomizeValue(truth, domain, epsilonSlot, random);
+          counts.set(value, (counts.get(value) ?? 0) + 1);
+        }
+      }
+      const release = computeRelease({ ...base, k: -1e9, counts, random }); // k far below: nothing suppressed
+      const segment = release.segments.find((s) => s.id === 1)!;
+      if (segment.low! <= 150 && 150 <= segment.high!) covered++;
+    }
+    // Binomial(300, 0.95): sd ≈ 3.8 trials; 93–99.5% leaves room on both sides.
+    expect(covered / trials).toBeGreaterThan(0.93);
+    expect(covered / trials).toBeLessThan(0.995);
+  });
+
+  it('publishes a segment nobody has in under 5% of epochs: a segment is shown only when its interval clears k', () => {
+    // The review's repro: 2,000 devices, default parameters (ε = 4, 3 slots, 22 segments, k = 50),
+    // 600 devices in segment 1 and nobody in the 21 others. Suppressing only "estimate < k"
+    // published an empty segment in 35–44% of epochs (its estimate's standard error is ~140 devices).
+    const random = mulberry32(11);
+    const domain = reportDomain(taxonomy.segments.map((s) => s.id));
+    const epochs = 40;
+    let emptyPublished = 0;
+    let emptyChances = 0;
+    let realShown = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const counts = new Map<number, number>();
+      for (let device = 0; device < 2000; device++) {
+        for (const truth of [device < 600 ? 1 : 0, 0, 0]) {
+          const value = randomizeValue(truth, domain, 4 / 3, random);
+          counts.set(value, (counts.get(value) ?? 0) + 1);
+        }
+      }
+      const release = computeRelease({ ...base, counts, random });
+      for (const segment of release.segments) {
+        if (segment.id === 1) realShown += segment.suppressed ? 0 : 1;
+        else {
+          emptyChances++;
+          if (!segment.suppressed) emptyPublished++;
+        }
+      }
+    }
+    expect(emptyPublished / emptyChances).toBeLessThan(0.05);
+    // The price of the stricter rule: a real segment must clear k with its whole interval. 600 of 2,000
+    // devices at ε = 4 is shown in about 93% of epochs (its estimate's sd is ~160 devices).
+    expect(realShown / epochs).toBeGreaterThan(0.8);
   });
 
   it('laplace draws have mean ≈ 0 and mean |x| ≈ scale', () => {
@@ -113,18 +175,19 @@ describe('GET /v1/aggregates', () => {
     ]);
   });
 
-  it('the list sweeps closed epochs into stored releases; epochs without reports are 404', async () => {
+  it('the list releases the closed epochs from the first with reports on, with or without reports; earlier ones are 404', async () => {
     server = await makeTestServer({ epsilon: 12 });
     await seed();
     server.clock.ms += 3 * WEEK * 1000;
     const list = (await server.app.inject({ url: '/v1/aggregates' })).json();
     expect(list.currentEpoch).toBe(EPOCH0 + 3);
-    expect(list.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([EPOCH0]);
-    const stored = server.db.prepare<[], { release: string }>('SELECT release FROM releases').get()!.release;
+    expect(list.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([EPOCH0 + 1, EPOCH0]); // EPOCH0 + 1 had no report
+    const stored = server.db.prepare<[number], { release: string }>('SELECT release FROM releases WHERE epoch = ?').get(EPOCH0)!.release;
     expect((await server.app.inject({ url: `/v1/aggregates/${EPOCH0}` })).body).toBe(stored);
-    const empty = await server.app.inject({ url: `/v1/aggregates/${EPOCH0 - 7}` });
-    expect(empty.statusCode).toBe(404);
-    expect(server.db.prepare('SELECT COUNT(*) AS n FROM releases').get()).toEqual({ n: 1 });
+    const before = await server.app.inject({ url: `/v1/aggregates/${EPOCH0 - 7}` });
+    expect(before.statusCode).toBe(404);
+    expect(before.json().error).toBe('not_released');
+    expect(server.db.prepare('SELECT COUNT(*) AS n FROM releases').get()).toEqual({ n: 2 });
   });
 
   it('the dashboard shows parameters and an inline SVG chart of released epochs, no external assets', async () => {

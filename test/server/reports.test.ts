@@ -105,7 +105,7 @@ describe('POST /v1/reports', () => {
     expect(allowed.statusCode).toBe(202);
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     // A cross-origin device can read a 429's Retry-After only when the server exposes it.
-    expect(allowed.headers['access-control-expose-headers']).toBe('Retry-After');
+    expect(allowed.headers['access-control-expose-headers']).toBe('Retry-After, WWW-Authenticate');
     expect(allowed.headers.vary).toContain('Origin');
     const params = await server.app.inject({ url: '/v1/params', headers: { origin: 'http://127.0.0.1:5173' } });
     expect(params.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
@@ -116,10 +116,11 @@ describe('POST /v1/reports', () => {
 });
 
 describe('GET /v1/params', () => {
-  it('publishes the taxonomy and privacy parameters, briefly cacheable', async () => {
+  it('publishes the taxonomy and privacy parameters, cacheable for an hour, and no token issuer by default', async () => {
     const response = await server.app.inject({ url: '/v1/params' });
     expect(response.statusCode).toBe(200);
-    expect(response.headers['cache-control']).toBe('public, max-age=60');
+    expect(response.headers['cache-control']).toBe('public, max-age=3600');
+    expect(response.json().token).toBeNull();
     const params = response.json();
     expect(params).toMatchObject({ epsilon: 4, slots: 3, epochSeconds: 604_800, k: 50, releaseEpsilon: 1, currentEpoch: EPOCH0 });
     expect(params.taxonomy.version).toBe(1);

@@ -123,7 +123,7 @@ describe('corrupted report state', () => {
 
   const documented = (body: unknown) => {
     const json = JSON.parse(String(body));
-    return Object.keys(json).join(',') === 'taxonomy,epoch,segments' && Number.isSafeInteger(json.epoch) && json.segments.length === 3;
+    return Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce' && Number.isSafeInteger(json.epoch) && json.segments.length === 3 && /^[A-Za-z0-9_-]{22}$/.test(json.nonce);
   };
 
   it.each([
@@ -141,7 +141,7 @@ describe('corrupted report state', () => {
     expect(result).toMatchObject({ sent: true });
     expect(posted).toHaveLength(1);
     expect(JSON.parse(String(posted[0])).epoch).toBe(Math.floor(nextEpoch / 1000 / EPOCH_SECONDS));
-    expect(Object.keys(JSON.parse(String(posted[0])))).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(Object.keys(JSON.parse(String(posted[0])))).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
   });
 
   // BUG: a pending report found in IndexedDB is POSTed verbatim, whatever its body holds: a corrupted

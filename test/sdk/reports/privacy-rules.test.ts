@@ -13,19 +13,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../../../core/random.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { reportTab } from './report-host.ts';
 
 const HOUR = 3600;
 let clock = Date.UTC(2026, 10, 29, 10, 0, 0);
-let db: SqliteDatabase;
+let store: SqliteStore | undefined;
 let app: Awaited<ReturnType<typeof createApp>>;
 let serverUrl: string;
 let warn: ReturnType<typeof vi.spyOn>;
 
 async function server(epochSeconds: number, epsilon = 4): Promise<void> {
-  db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-privacy-')), 'db.sqlite'));
-  app = await createApp(makeConfig({ epochSeconds, epsilon, slots: 3 }), db, { now: () => clock });
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-privacy-')), 'db.sqlite'), { epochSeconds });
+  app = await createApp(makeConfig({ epochSeconds, epsilon, slots: 3 }), store, { now: () => clock });
   serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 }
 
@@ -36,10 +36,11 @@ beforeEach(() => {
 afterEach(async () => {
   warn.mockRestore();
   await app?.close();
-  db?.close();
+  await store?.close();
+  store = undefined;
 });
 
-const counted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+const counted = () => (store!.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 const warnings = (): string[] => warn.mock.calls.map((c: unknown[]) => String(c[0]));
 
 function device(privacy: Record<string, unknown> = { minEpochSeconds: HOUR }, seed = 1) {

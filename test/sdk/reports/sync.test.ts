@@ -8,15 +8,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { reportTab } from './report-host.ts';
 import { mulberry32 } from '../../../core/random.ts';
 
 const EPOCH_SECONDS = 3600;
 let clock = Date.UTC(2026, 10, 29, 10, 0, 0);
-let db: SqliteDatabase;
+let store: SqliteStore;
 let app: Awaited<ReturnType<typeof createApp>>;
 let serverUrl: string;
 let warn: ReturnType<typeof vi.spyOn>;
@@ -24,17 +25,17 @@ let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(async () => {
   globalThis.indexedDB = new IDBFactory();
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), db, { now: () => clock });
+  store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), store, { now: () => clock });
   serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
   warn.mockRestore();
   await app.close();
-  db.close();
+  await store.close();
 });
 
-const reportsCounted = () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
+const reportsCounted = () => (store.database.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n;
 
 async function tab(server = serverUrl, config: { privacy?: Record<string, unknown> } = {}) {
   // The server's test epochs are an hour: the device must be told it may accept that (default 7 days).
@@ -73,7 +74,8 @@ describe('ReportSync', () => {
     expect(await sync.sync()).toMatchObject({ sent: false });
     expect(sent).toHaveLength(1);
     const body = JSON.parse(sent[0]);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
+    expect(body.nonce).toMatch(NONCE_PATTERN);
     expect(body.epoch).toBe(Math.floor(clock / 1000 / EPOCH_SECONDS));
     expect(body.segments).toHaveLength(3);
     expect(reportsCounted()).toBe(1);
@@ -131,7 +133,7 @@ describe('ReportSync', () => {
     expect(pending.nextAttemptAt).toBeGreaterThan(clock + 2000); // 5 s × jitter in [0.5, 1.5)
     // Back up on the same port and database.
     const port = Number(new URL(serverUrl).port);
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), db, { now: () => clock });
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), store, { now: () => clock });
     await app.listen({ port, host: '127.0.0.1' });
     clock = pending.nextAttemptAt + 1;
     expect(await sync.sync()).toMatchObject({ sent: true, status: 202 });
@@ -175,9 +177,9 @@ describe('ReportSync', () => {
 
   it('refuses to report when the server asks for more ε than the shop allows', async () => {
     await app.close();
-    db.close();
-    db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), db, { now: () => clock });
+    await store.close();
+    store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
+    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), store, { now: () => clock });
     serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const { sync } = await tab(serverUrl, { privacy: { maxEpsilon: 4 } });
     await sync.start();

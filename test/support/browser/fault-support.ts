@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
+import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
-import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
+import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
 import { ROOT, snippetTag, watchPage, type TestServer } from './harness.ts';
 
@@ -153,7 +154,8 @@ export function isDocumentedReport(body: string | null): boolean {
   try {
     const json = JSON.parse(body ?? '');
     return (
-      Object.keys(json).join(',') === 'taxonomy,epoch,segments' &&
+      Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce' &&
+      NONCE_PATTERN.test(json.nonce) &&
       Number.isSafeInteger(json.taxonomy) &&
       Number.isSafeInteger(json.epoch) &&
       Array.isArray(json.segments) &&
@@ -166,7 +168,7 @@ export function isDocumentedReport(body: string | null): boolean {
 
 export interface StatsServer {
   url: string;
-  db: SqliteDatabase;
+  store: SqliteStore;
   reports(): number;
   close(): Promise<void>;
 }
@@ -174,16 +176,17 @@ export interface StatsServer {
 /** The aggregation server in process, allowing the test site's origin. Week-long epochs: what devices accept by default. */
 export async function startStatsServer(origin: string, epochSeconds = STATS_EPOCH_SECONDS): Promise<StatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
-  const db = openDatabase(join(dir, 'db.sqlite'));
-  const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), db);
+  const store = await openSqliteStore(join(dir, 'db.sqlite'));
+  const db = store.database;
+  const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), store);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
-    db,
+    store,
     reports: () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n,
     close: async () => {
       await app.close();
-      db.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -19,6 +19,12 @@ declare module 'better-sqlite3' {
     interface PragmaOptions {
       simple?: boolean;
     }
+    /** A function wrapped in BEGIN … COMMIT; its variants choose the BEGIN (immediate takes the write lock first). */
+    type Transaction<F extends (...args: never[]) => unknown> = F & {
+      deferred: F;
+      immediate: F;
+      exclusive: F;
+    };
     interface Database {
       readonly name: string;
       readonly open: boolean;
@@ -27,7 +33,7 @@ declare module 'better-sqlite3' {
       prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row>;
       exec(sql: string): this;
       pragma(source: string, options?: PragmaOptions): unknown;
-      transaction<F extends (...args: never[]) => unknown>(fn: F): F;
+      transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F>;
       close(): this;
     }
   }
