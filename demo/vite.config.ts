@@ -3,7 +3,9 @@
 // Every page carries the comment <!-- tacit-snippet --> in its <head>, where a shop pastes Tacit's
 // snippet. The plugin below replaces it with the real snippet (src/snippet.js, minified), loading
 // Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, minifySync, type Plugin } from 'vite';
 
@@ -33,10 +35,32 @@ export function tacitSnippet(sdkUrl = SDK_URL): Plugin {
   };
 }
 
+/**
+ * Writes dist/demo/catalog.vec with `tacit embed-catalog`, as a shop would: every item's vector (and the
+ * shop's own words), so the device ranks without loading the model until a search or a segment list.
+ */
+export function catalogVectors(): Plugin {
+  let outDir = '';
+  return {
+    name: 'demo-catalog-vectors',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      execFileSync(process.execPath, [join(root, 'bin/tacit.js'), 'embed-catalog', join(demoRoot, 'public/catalog.json'), '--out', join(outDir, 'catalog.vec')], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: demoRoot,
   publicDir: 'public',
-  plugins: [tacitSnippet()],
+  plugins: [tacitSnippet(), catalogVectors()],
   build: {
     outDir: fileURLToPath(new URL('../dist/demo', import.meta.url)),
     emptyOutDir: true,
