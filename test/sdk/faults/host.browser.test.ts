@@ -232,7 +232,8 @@ describe('prototypes, JSON and fetch patched by the shop', () => {
     const context = await newContext(browser);
     await clockBeforeServerEpoch(context);
     const { page, seen } = await openShop(context, site, {
-      before: `const f = window.fetch; window.fetch = function (u, i) { if (i && i.method === 'POST') throw new TypeError('blocked by wrapper'); return f.call(this, u, i); };`,
+      // A wrapper that knows the page's own requests and throws for the report (an unknown text/plain POST).
+      before: `const f = window.fetch; window.fetch = function (u, i) { if (i && i.method === 'POST' && String(u).endsWith('/v1/reports')) throw new TypeError('blocked by wrapper'); return f.call(this, u, i); };`,
       init: { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server: stats.url },
     });
     await syncReady(page);
