@@ -2,10 +2,13 @@
 //   npx vite build --config demo/vite.config.ts
 // Every page carries the comment <!-- tacit-snippet --> in its <head>, where a shop pastes Tacit's
 // snippet. The plugin below replaces it with the real snippet (src/snippet.js, minified), loading
-// Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/.
+// Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/. Like Tacit's own build,
+// the demo's files get FILE.br and FILE.gz beside them, which the demo's server sends (its assets/ are
+// content-hashed by Vite, and cached forever).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, minifySync, type Plugin } from 'vite';
+import { precompressDir } from '../scripts/precompress.js';
 
 export const demoRoot = fileURLToPath(new URL('.', import.meta.url));
 export const demoPages = ['index', 'category', 'product', 'search', 'cart', 'checkout'] as const;
@@ -33,12 +36,24 @@ export function tacitSnippet(sdkUrl = SDK_URL): Plugin {
   };
 }
 
+const outDir = fileURLToPath(new URL('../dist/demo', import.meta.url));
+
+function precompress(): Plugin {
+  return {
+    name: 'demo-precompress',
+    apply: 'build',
+    async closeBundle() {
+      await precompressDir(outDir);
+    },
+  };
+}
+
 export default defineConfig({
   root: demoRoot,
   publicDir: 'public',
-  plugins: [tacitSnippet()],
+  plugins: [tacitSnippet(), precompress()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/demo', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     rollupOptions: {
       input: Object.fromEntries(demoPages.map((page) => [page, fileURLToPath(new URL(`${page}.html`, import.meta.url))])),

@@ -12,7 +12,7 @@ import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
 import { openDatabase, type SqliteDatabase } from '../../../server/db.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, servedPath, snippetTag, watchPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -189,6 +189,9 @@ export async function startStatsServer(origin: string, epochSeconds = 3600): Pro
   };
 }
 
+/** Where the engine's worker script is served (its name carries the build's content hash). */
+export const workerPath = (): string => servedPath('worker.js');
+
 /** Warnings Tacit printed that mention `pattern`. */
 export const tacitWarnings = (warnings: string[], pattern: RegExp) => warnings.filter((w) => w.startsWith('[tacit]') && pattern.test(w));
 
@@ -197,13 +200,14 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 
 /**
- * Makes the next `times` engine workers start with a fault hook: /tacit/worker.js becomes a module that
+ * Makes the next `times` engine workers start with a fault hook: the worker's script (workerPath())
+ * becomes a module that
  * first imports the hook (so its message listener runs before comlink's) and then the real worker.
  * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
  * `prelude` runs once, before the real worker's code.
  */
 export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
-  const real = readFileSync(resolve(ROOT, 'dist/tacit/worker.js'), 'utf8');
+  const real = readFileSync(resolve(ROOT, 'dist', workerPath().slice(1)), 'utf8');
   site.page('/tacit/worker-real.js', real, JS);
   site.page(
     '/tacit/worker-fault-hook.js',
@@ -215,5 +219,5 @@ export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude =
     });`,
     JS,
   );
-  site.page('/tacit/worker.js', `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
+  site.page(workerPath(), `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
 }

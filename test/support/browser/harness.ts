@@ -44,6 +44,16 @@ export function serveTestSite(options: { isolated?: boolean; mounts?: { prefix: 
   }) as Promise<TestServer>;
 }
 
+/**
+ * Where the build serves one of Tacit's files under /tacit/, by its content-hashed name
+ * (servedPath('worker.js') → '/tacit/worker-AbC123xy.js'), from the build's table.
+ */
+export function servedPath(name: string): string {
+  const table = JSON.parse(readFileSync(resolve(ROOT, 'dist/tacit/.vite/built-files.json'), 'utf8')) as Record<string, { file: string }>;
+  if (!table[name]) throw new Error(`the build has no file '${name}' (dist/tacit/.vite/built-files.json)`);
+  return `/tacit/${table[name].file}`;
+}
+
 /** The built snippet, pointed at a given SDK URL: exactly what a shop pastes. */
 export function snippetTag(sdkUrl = '/tacit/tacit.js'): string {
   const code = readFileSync(resolve(ROOT, 'dist/tacit/snippet.min.js'), 'utf8').replace('SDK_URL', sdkUrl);
