@@ -153,7 +153,7 @@ export async function benchEmbed(): Promise<BenchResult[]> {
     out.push(failed('embedding: MiniLM-shaped model generation', 'ms/title', error));
   }
   const models: ModelUnderTest[] = [
-    { label: `default model (${DEFAULT_MODEL_ID})`, kind: 'static', dir: join(ROOT, 'model/weights', DEFAULT_MODEL_ID), id: DEFAULT_MODEL_ID, baseUrl: '/models/' },
+    { label: `default model (${DEFAULT_MODEL_ID})`, kind: 'static', dir: join(ROOT, 'model/weights', DEFAULT_MODEL_ID), id: DEFAULT_MODEL_ID, baseUrl: '/tacit/models/' },
   ];
   if (existsSync(join(MINILM_DIR, 'onnx/model_quantized.onnx'))) {
     models.push({ label: 'MiniLM-shaped BERT (6 × 384, random weights)', kind: 'bert', dir: MINILM_DIR, id: 'minilm', baseUrl: '/bench/' });
