@@ -41,7 +41,7 @@ const shared: UserConfig = {
 };
 
 /** 'ort/x.wasm' → 'ort/x-Ab3dE9_z.wasm': 8 characters of the content's SHA-256, as rolldown's [hash]. */
-export function hashedName(name: string, bytes: Buffer): string {
+function hashedName(name: string, bytes: Buffer): string {
   const hash = createHash('sha256').update(bytes).digest('base64url').slice(0, 8);
   const dot = name.lastIndexOf('.');
   return dot > name.lastIndexOf('/') ? `${name.slice(0, dot)}-${hash}${name.slice(dot)}` : `${name}-${hash}`;
