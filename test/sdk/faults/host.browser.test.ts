@@ -19,6 +19,7 @@ import {
   clockBeforeServerEpoch,
   reportDue,
   watchOutgoing,
+  workerPath,
   type FaultSite,
   type StatsServer,
 } from '../../support/browser/fault-support.ts';
@@ -39,9 +40,9 @@ afterAll(async () => {
   await stats?.close();
 });
 
-/** Serves /tacit/worker.js with its own CSP header, as a shop that sets one header site-wide would. */
+/** Serves the worker's script with its own CSP header, as a shop that sets one header site-wide would. */
 function workerCsp(csp: string | null) {
-  site.headersFor('/tacit/worker.js', csp ? { 'content-security-policy': csp } : null);
+  site.headersFor(workerPath(), csp ? { 'content-security-policy': csp } : null);
 }
 
 const MODEL = { id: 'tiny-bert', backend: 'wasm' };

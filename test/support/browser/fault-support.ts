@@ -14,7 +14,7 @@ import { makeConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, servedPath, snippetTag, watchPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -240,6 +240,9 @@ export async function reportDue(page: Page, epochSeconds = STATS_EPOCH_SECONDS):
   throw new Error('the report never came due');
 }
 
+/** Where the engine's worker script is served (its name carries the build's content hash). */
+export const workerPath = (): string => servedPath('worker.js');
+
 /** Warnings Tacit printed that mention `pattern`. */
 export const tacitWarnings = (warnings: string[], pattern: RegExp) => warnings.filter((w) => w.startsWith('[tacit]') && pattern.test(w));
 
@@ -248,13 +251,14 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 
 /**
- * Makes the next `times` engine workers start with a fault hook: /tacit/worker.js becomes a module that
+ * Makes the next `times` engine workers start with a fault hook: the worker's script (workerPath())
+ * becomes a module that
  * first imports the hook (so its message listener runs before comlink's) and then the real worker.
  * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
  * `prelude` runs once, before the real worker's code.
  */
 export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
-  const real = readFileSync(resolve(ROOT, 'dist/tacit/worker.js'), 'utf8');
+  const real = readFileSync(resolve(ROOT, 'dist', workerPath().slice(1)), 'utf8');
   site.page('/tacit/worker-real.js', real, JS);
   site.page(
     '/tacit/worker-fault-hook.js',
@@ -266,5 +270,5 @@ export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude =
     });`,
     JS,
   );
-  site.page('/tacit/worker.js', `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
+  site.page(workerPath(), `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
 }
