@@ -20,6 +20,12 @@ export { decodeKeyConfig, decodeKeyConfigs, encodeKeyConfig, encodeKeyConfigs, O
 
 export const OHTTP_REQUEST_MEDIA_TYPE = 'message/ohttp-req';
 export const OHTTP_RESPONSE_MEDIA_TYPE = 'message/ohttp-res';
+/**
+ * Both sides pad the binary HTTP message they encrypt to a multiple of this (RFC 9292 §3.8, RFC 9458
+ * §6.2.3): a report with its token, and every answer of the report route (a 401 with its challenge
+ * included), fit in one block, so the relay cannot tell them apart by size.
+ */
+export const OHTTP_PAD_TO = 1024;
 /** RFC 9458 §5.3: the problem type a gateway answers when it cannot use the request's key configuration. */
 export const OHTTP_KEY_PROBLEM = 'https://iana.org/assignments/http-problem-types#ohttp-key';
 
