@@ -230,6 +230,34 @@ describe('POST /v1/gateway: bad encapsulations are 4xx in the clear', () => {
   });
 });
 
+describe('POST /v1/gateway: hostile bytes', () => {
+  it('random bodies and random mutations of a valid one: always a 400 in the clear, nothing counted, nothing logged', async () => {
+    const config = await gatewayServer();
+    const error = vi.spyOn(console, 'error');
+    const before = counters(server.db);
+    let seed = 20261201;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const valid = (await encapsulateRequest(config, encodeRequest({ method: 'POST', scheme: 'https', authority: '', path: '/v1/reports', headers: [['content-type', 'text/plain']], content: new TextEncoder().encode(reportBody(EPOCH0, [1, 2, 3])) }, OHTTP_PAD_TO))).encapsulated;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      let body: Uint8Array;
+      if (i % 2 === 0) {
+        body = Uint8Array.from({ length: Math.floor(random() * 1200) }, () => Math.floor(random() * 256));
+        if (i % 4 === 0 && body.length > 7) body.set(valid.subarray(0, 7)); // our key id and suite, then noise
+      } else {
+        body = valid.slice(0, 1 + Math.floor(random() * valid.length));
+        for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--) body[Math.floor(random() * body.length)] ^= 1 + Math.floor(random() * 255);
+      }
+      const response = await server.app.inject({ method: 'POST', url: '/v1/gateway', headers: { 'content-type': 'message/ohttp-req' }, payload: Buffer.from(body) });
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    }
+    expect([...statuses.keys()]).toEqual([400]);
+    expect(counters(server.db)).toEqual(before);
+    expect(error).not.toHaveBeenCalled();
+    error.mockRestore();
+  });
+});
+
 describe('configuration', () => {
   const pem = (name: string, type: 'x25519' | 'rsa') => {
     const path = join(dir, name);
