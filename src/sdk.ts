@@ -11,6 +11,7 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { validateEvent } from './events.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
+import { armStrategy } from '../core/experiments.ts';
 import { PageShelves } from '../core/shelf.ts';
 import { LazyParts } from './parts.ts';
 import { DeviceStorage } from './storage/device-storage.ts';
@@ -75,7 +76,7 @@ export class Tacit {
       { warn: this.host.warn, mayWrite: () => this.mayWrite(), now: this.now },
       { get maxAgeMs() { return self.config.retention.maxAgeMs; }, get maxEvents() { return self.config.retention.maxEvents; } },
     );
-    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy);
+    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy, (event, properties) => void this.track(event, properties));
     this.recorder = new Recorder({
       store: () => (this.mayWrite() ? this.storage.current : null),
       onStored: (seqs) => {
@@ -193,11 +194,14 @@ export class Tacit {
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
     const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
-    const engine = await this.parts.engine();
+    // In an experiment (src/experiments/arms.ts) the control arm answers with the fallback ranking.
+    const arms = await this.parts.experiments();
+    const assignment = arms ? await arms.assignment() : null;
+    const engine = assignment && armStrategy(assignment.arm) === 'control' ? null : await this.parts.engine();
     // No consent: no engine. Popularity from the catalogue, here, at once.
     const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
-    return result;
+    return arms ? arms.label(result, assignment, page) : result;
   }
 
   async segments(): Promise<SegmentScore[]> {
