@@ -193,11 +193,13 @@ export class Tacit {
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
-    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
-    // In an experiment (src/experiments/arms.ts) the control arm answers with the fallback ranking.
+    // In an experiment (src/experiments/arms.ts) the control arm answers with the fallback ranking,
+    // under the same shelf rules (cart, purchases, excludeSeen) as the personal one.
     const arms = await this.parts.experiments();
     const assignment = arms ? await arms.assignment() : null;
-    const engine = assignment && armStrategy(assignment.arm) === 'control' ? null : await this.parts.engine();
+    const control = assignment !== null && armStrategy(assignment.arm) === 'control';
+    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude), ...(control ? { strategy: 'control' as const } : {}) };
+    const engine = await this.parts.engine();
     // No consent: no engine. Popularity from the catalogue, here, at once.
     const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
