@@ -4,7 +4,7 @@
 // For the embedded default model and a MiniLM-shaped BERT (random weights, all-MiniLM-L6-v2's shape).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
@@ -13,7 +13,7 @@ import { createEmbedder } from '../worker/embedder.ts';
 import { DEFAULT_MODEL_ID } from '../model/default.ts';
 import { launchBrowser, serveBench, withTimeout, type BenchSite } from './lib/browser.ts';
 import { productTitles } from './lib/catalog.ts';
-import { MINILM_DIR, ROOT, TMP_DIR } from './lib/paths.ts';
+import { DIST_TACIT, MINILM_DIR, ROOT, TMP_DIR } from './lib/paths.ts';
 import { compared, failed, timing, type BenchResult } from './lib/results.ts';
 import { spread, type Spread } from './lib/stats.ts';
 
@@ -44,12 +44,18 @@ interface ModelUnderTest {
   baseUrl: string;
 }
 
-/** The bench worker, built from bench/browser/embed.worker.ts the way vite.config.ts builds the SDK's. */
+/**
+ * The bench worker, built from bench/browser/embed.worker.ts the way vite.config.ts builds the SDK's
+ * worker, with the same table of built files: it loads ORT's runtime from dist/tacit/ort/ by the names
+ * the build gave it.
+ */
 export async function buildEmbedWorker(): Promise<void> {
+  const table = readFileSync(join(DIST_TACIT, '.vite/built-files.json'), 'utf8');
   await build({
     configFile: false,
     root: ROOT,
     logLevel: 'warn',
+    define: { __TACIT_BUILT_FILES__: table },
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
     build: {
       outDir: WORKER_DIR,
@@ -147,7 +153,7 @@ export async function benchEmbed(): Promise<BenchResult[]> {
     out.push(failed('embedding: MiniLM-shaped model generation', 'ms/title', error));
   }
   const models: ModelUnderTest[] = [
-    { label: `default model (${DEFAULT_MODEL_ID})`, kind: 'static', dir: join(ROOT, 'model/weights', DEFAULT_MODEL_ID), id: DEFAULT_MODEL_ID, baseUrl: '/models/' },
+    { label: `default model (${DEFAULT_MODEL_ID})`, kind: 'static', dir: join(ROOT, 'model/weights', DEFAULT_MODEL_ID), id: DEFAULT_MODEL_ID, baseUrl: '/tacit/models/' },
   ];
   if (existsSync(join(MINILM_DIR, 'onnx/model_quantized.onnx'))) {
     models.push({ label: 'MiniLM-shaped BERT (6 × 384, random weights)', kind: 'bert', dir: MINILM_DIR, id: 'minilm', baseUrl: '/bench/' });

@@ -3,7 +3,7 @@
 // bench/results/latest.json (one object per benchmark) and bench/results/latest.md (the table), which it
 // also prints.
 //
-// Options: --only=sizes,rank,ingest,embed,main-thread,first-recommendation,memory (writes
+// Options: --only=sizes,rank,ingest,embed,wasm-compile,loading,main-thread,first-recommendation,memory (writes
 //          bench/results/tmp/partial.{json,md} instead)   --skip-build
 //          BENCH_INGEST_SECONDS (default 30)
 
@@ -15,9 +15,11 @@ import { benchEmbed } from './embed.ts';
 import { benchFirstRecommendation } from './first-recommendation.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMemory } from './memory.ts';
+import { benchLoading } from './loading.ts';
 import { benchRank } from './rank.ts';
 import { benchSizes } from './sizes.ts';
 import { benchMainThread } from './track.ts';
+import { benchWasmCompile } from './wasm-compile.ts';
 import { CHROMIUM } from './lib/browser.ts';
 import { DIST_TACIT, RESULTS_DIR, ROOT, TMP_DIR } from './lib/paths.ts';
 import { failed, markdownTable, type BenchResult } from './lib/results.ts';
@@ -35,14 +37,23 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** vite build, unless dist/tacit is newer than every source file it is built from. */
+/** vite build of Tacit (and of the demo shop), unless the build is newer than every source file it is built from. */
 function buildIfStale(): void {
-  const manifest = join(DIST_TACIT, '.vite/manifest.json');
-  const built = existsSync(manifest) ? statSync(manifest).mtimeMs : 0;
-  const sources = Math.max(newestMtime('src'), newestMtime('worker'), newestMtime('model/weights'), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
-  if (built > sources && existsSync(join(DIST_TACIT, 'models', DEFAULT_MODEL_ID))) return;
-  console.log('bench: building dist/tacit (vite build)…');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const vite = (args: string[]) => execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', ...args], { cwd: ROOT, stdio: 'inherit' });
+  const table = join(DIST_TACIT, '.vite/built-files.json');
+  const built = existsSync(table) ? statSync(table).mtimeMs : 0;
+  const sources = Math.max(newestMtime('src'), newestMtime('worker'), newestMtime('core'), newestMtime('model/weights'), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
+  let rebuilt = false;
+  if (!(built > sources && existsSync(join(DIST_TACIT, 'models', DEFAULT_MODEL_ID)))) {
+    console.log('bench: building dist/tacit (vite build)…');
+    vite([]);
+    rebuilt = true;
+  }
+  const demo = join(DIST_TACIT, '../demo/index.html');
+  if (rebuilt || !existsSync(demo) || statSync(demo).mtimeMs < newestMtime('demo')) {
+    console.log('bench: building dist/demo (vite build --config demo/vite.config.ts)…');
+    vite(['--config', 'demo/vite.config.ts']);
+  }
 }
 
 type Bench = { id: string; title: string; browser?: boolean; run: () => BenchResult[] | Promise<BenchResult[]> };
@@ -50,6 +61,8 @@ type Bench = { id: string; title: string; browser?: boolean; run: () => BenchRes
 const BENCHES: Bench[] = [
   { id: 'sizes', title: 'bundle sizes', run: () => benchSizes() },
   { id: 'rank', title: 'ranking', run: () => benchRank([defaultModelDim(), 384]) },
+  { id: 'loading', title: 'loading on the demo shop (bytes, consent, second visit, main-thread JS)', browser: true, run: () => benchLoading() },
+  { id: 'wasm-compile', title: 'wasm compile, first vs second visit', browser: true, run: () => benchWasmCompile() },
   { id: 'main-thread', title: 'main-thread cost (track, long tasks)', browser: true, run: () => benchMainThread() },
   { id: 'first-recommendation', title: 'time to first recommendation', browser: true, run: () => benchFirstRecommendation() },
   { id: 'memory', title: 'memory', browser: true, run: () => benchMemory() },

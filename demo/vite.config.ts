@@ -2,12 +2,15 @@
 //   npx vite build --config demo/vite.config.ts
 // Every page carries the comment <!-- tacit-snippet --> in its <head>, where a shop pastes Tacit's
 // snippet. The plugin below replaces it with the real snippet (src/snippet.js, minified), loading
-// Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/.
+// Tacit from /tacit/tacit.js, which is where `npm start` serves dist/tacit/. Like Tacit's own build,
+// the demo's files get FILE.br and FILE.gz beside them, which the demo's server sends (its assets/ are
+// content-hashed by Vite, and cached forever).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, minifySync, type Plugin } from 'vite';
+import { precompressDir } from '../scripts/precompress.js';
 
 export const demoRoot = fileURLToPath(new URL('.', import.meta.url));
 export const demoPages = ['index', 'category', 'product', 'search', 'cart', 'checkout'] as const;
@@ -35,18 +38,16 @@ export function tacitSnippet(sdkUrl = SDK_URL): Plugin {
   };
 }
 
+const outDir = fileURLToPath(new URL('../dist/demo', import.meta.url));
+
 /**
  * Writes dist/demo/catalog.vec with `tacit embed-catalog`, as a shop would: every item's vector (and the
  * shop's own words), so the device ranks without loading the model until a search or a segment list.
  */
 export function catalogVectors(): Plugin {
-  let outDir = '';
   return {
     name: 'demo-catalog-vectors',
     apply: 'build',
-    configResolved(config) {
-      outDir = config.build.outDir;
-    },
     closeBundle() {
       const root = fileURLToPath(new URL('..', import.meta.url));
       execFileSync(process.execPath, [join(root, 'bin/tacit.js'), 'embed-catalog', join(demoRoot, 'public/catalog.json'), '--out', join(outDir, 'catalog.vec')], {
@@ -57,12 +58,23 @@ export function catalogVectors(): Plugin {
   };
 }
 
+function precompress(): Plugin {
+  return {
+    name: 'demo-precompress',
+    apply: 'build',
+    async closeBundle() {
+      await precompressDir(outDir);
+    },
+  };
+}
+
 export default defineConfig({
   root: demoRoot,
   publicDir: 'public',
-  plugins: [tacitSnippet(), catalogVectors()],
+  // The vector file is written before the precompression, which compresses it too.
+  plugins: [tacitSnippet(), catalogVectors(), precompress()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/demo', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     rollupOptions: {
       input: Object.fromEntries(demoPages.map((page) => [page, fileURLToPath(new URL(`${page}.html`, import.meta.url))])),

@@ -6,7 +6,7 @@
 import type { ReportRules } from './report.ts';
 import { epochStartMs } from './epoch.ts';
 import { taxonomyDomain, validateTaxonomy, type Taxonomy } from './taxonomy.ts';
-import type { TokenParams } from './token.ts';
+import type { TokenParams } from './token-params.ts';
 import { experimentParamsBody, parseExperimentParams, type ExperimentParams } from './experiment.ts';
 
 /** The parameters a device reports under. */

@@ -33,7 +33,7 @@ import { loadTaxonomy } from './taxonomy-file.ts';
 import { TokenIssuer } from './tokens/issuer.ts';
 import { loadTokenKeys } from './tokens/keys.ts';
 import { TokenVerifier } from './tokens/verifier.ts';
-import { TOKEN_REQUEST_LENGTH, TOKEN_REQUEST_MEDIA_TYPE } from '../protocol/token.ts';
+import { TOKEN_REQUEST_LENGTH, TOKEN_REQUEST_MEDIA_TYPE } from '../protocol/token-params.ts';
 
 export interface AppOptions {
   /** clock in Unix milliseconds (tests move it to close epochs) */

@@ -64,8 +64,9 @@ export interface ServerConfig {
   /** connections held at once; more are closed unanswered (TACIT_MAX_CONNECTIONS, default 1024) */
   maxConnections: number;
   /**
-   * Privacy Pass report tokens (protocol/token.ts). requireToken (TACIT_REQUIRE_TOKEN, default false):
-   * reports without a valid unspent token for their epoch are refused.
+   * Privacy Pass report tokens (protocol/token.ts). requireToken (TACIT_REQUIRE_TOKEN, default true):
+   * reports without a valid unspent token for their epoch are refused, so a poisoner needs a token per
+   * fake report (devices fetch one per epoch, tacit-sdk does it by itself).
    */
   requireToken: boolean;
   /** the issuer's private key, PKCS#8 PEM (TACIT_TOKEN_KEY): this server issues tokens at POST /v1/tokens */
@@ -106,7 +107,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   ratePerMinute: 30,
   requestTimeoutMs: 10_000,
   maxConnections: 1024,
-  requireToken: false,
+  requireToken: true,
   tokenKeyPath: null,
   tokenPublicKeyPath: null,
   tokenIssuerUrl: null,

@@ -4,8 +4,13 @@
 // the page is crossOriginIsolated (SharedArrayBuffer needs it); then with at most 4 threads, because
 // more gave nothing on small encoders and starves the shop's own main thread.
 //
+// The backend also decides which of ORT's runtime builds the worker loads (ortRuntimeFiles): the plain
+// SIMD build for WASM; the asyncify build, about twice its size, only when WebGPU is actually used.
+//
 // A pure function of an injected environment, so tests need no browser; `browserBackendEnvironment()`
 // reads the real one.
+
+import { builtFile } from '../core/built-files.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 export type Backend = 'webgpu' | 'wasm';
@@ -83,4 +88,25 @@ export function browserBackendEnvironment(scope: typeof globalThis = globalThis)
     crossOriginIsolated: (scope as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
     ...(nav?.hardwareConcurrency ? { hardwareConcurrency: nav.hardwareConcurrency } : {}),
   };
+}
+
+/** ORT's runtime build per backend (file names as onnxruntime-web ships them). */
+export const ORT_RUNTIME: Readonly<Record<Backend, { mjs: string; wasm: string }>> = Object.freeze({
+  wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
+  webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
+});
+
+/**
+ * The URLs of ORT's runtime for `backend`, for `env.wasm.wasmPaths`: under the folder `wasmPaths` names
+ * (e.g. '/tacit/ort/'), by the names the build gave them; explicit `{ mjs, wasm }` URLs are kept as they
+ * are. Always both URLs: with only a folder, ORT would pick the file of its own build (asyncify, for the
+ * WebGPU entry transformers.js imports), and ORT loads the .wasm itself, streaming it from its URL.
+ * ORT initialises once per worker: the first embedder's backend decides the build for the worker's life
+ * (the asyncify build runs the WASM backend too, so a later fallback from WebGPU to WASM still works).
+ */
+export function ortRuntimeFiles(backend: Backend, wasmPaths: string | { mjs: string; wasm: string }): { mjs: string; wasm: string } {
+  if (typeof wasmPaths !== 'string') return wasmPaths;
+  const folder = wasmPaths.endsWith('/') ? wasmPaths : `${wasmPaths}/`;
+  const served = (file: string) => folder + builtFile(`ort/${file}`).slice('ort/'.length);
+  return { mjs: served(ORT_RUNTIME[backend].mjs), wasm: served(ORT_RUNTIME[backend].wasm) };
 }

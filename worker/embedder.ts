@@ -4,34 +4,27 @@
 // on before loading, so embedders created one after another never inherit each other's settings
 // (but do not create two with different settings concurrently).
 //
-// Browser: model files come from `<modelBaseUrl>/<model>/...` (env.localModelPath), ORT's wasm from
-// `wasmPaths`; nothing is fetched from the Hugging Face hub or a CDN unless `allowRemote` is set.
-// Model files are kept in Cache Storage ('transformers-cache') so later pages reuse them.
-// Node: onnxruntime-node on the CPU; `model` may be a folder holding config.json.
+// Browser: model files come from `<modelBaseUrl>/<model>/...` (env.localModelPath), each fetched once
+// and by its served name (model-fetch.ts); ORT's runtime from `wasmPaths`, the build the backend needs
+// (backend.ts), its .wasm fetched and compiled by ORT itself from the URL (streaming, so the browser
+// keeps the compiled code for the next visit). Nothing is fetched from the Hugging Face hub or a CDN
+// unless `allowRemote` is set. Model files are kept in Cache Storage ('transformers-cache') so later
+// pages reuse them. Node: onnxruntime-node on the CPU; `model` may be a folder holding config.json.
 //
 // No Node-only module is imported on the browser path: Node built-ins are loaded with dynamic imports
 // inside Node-only branches, behind a variable specifier that bundlers leave alone.
 
 import { EmbedderError, type EmbedOptions, type Embedder, type EmbedderDtype, type Pooling } from '../core/embedder.ts';
-import { browserBackendEnvironment, selectBackend } from './backend.ts';
+import { browserBackendEnvironment, ortRuntimeFiles, selectBackend } from './backend.ts';
 import type { Backend, BackendChoice } from './backend.ts';
 import { checkTokenizerMatchesModel, describeLoadError, describeRunError } from './embedder-errors.ts';
+import { createModelFetch, servedNameCache, type EmbedderProgress, type ModelFetch } from './model-fetch.ts';
 import { DTYPE_SUFFIX, isNode, loadTransformers, nodeModule, type FeatureExtractor, type Tensor } from './transformers.ts';
 
-/** transformers.js' progress events, forwarded unchanged. */
-export interface EmbedderProgress {
-  status: 'initiate' | 'download' | 'progress' | 'progress_total' | 'done' | 'ready';
-  /** Model id or folder. */
-  name?: string;
-  /** File inside the model folder, e.g. 'onnx/model_quantized.onnx'. */
-  file?: string;
-  /** 0–100. */
-  progress?: number;
-  loaded?: number;
-  total?: number;
-  task?: string;
-  model?: string;
-}
+export type { EmbedderProgress };
+
+/** transformers.js' Cache Storage name (also in src/storage/schema.ts CACHE_NAMES, which forget() deletes). */
+const MODEL_CACHE = 'transformers-cache';
 
 export interface EmbedderOptions {
   /** Model id (a folder under modelBaseUrl / localModelPath) or, in Node, a folder path. */
@@ -50,8 +43,8 @@ export interface EmbedderOptions {
   allowRemote?: boolean;
   remoteHost?: string;
   /**
-   * Browser: where ORT's .wasm/.mjs files are served, e.g. '/tacit/ort/' (a prefix: ORT picks the file of
-   * its build), or `{ mjs, wasm }` URLs (then transformers.js also keeps them in Cache Storage).
+   * Browser: the folder ORT's runtime files are served from, e.g. '/tacit/ort/' (the backend picks the
+   * build: plain SIMD for WASM, asyncify for WebGPU), or explicit `{ mjs, wasm }` URLs of one build.
    * Required in the browser unless allowRemote, because the default is a CDN.
    */
   wasmPaths?: string | { mjs: string; wasm: string };
@@ -86,6 +79,13 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
   env.allowLocalModels = true;
   env.allowRemoteModels = allowRemote;
   env.remoteHost = allowRemote && options.remoteHost ? options.remoteHost : defaults.remoteHost;
+  env.useCustomCache = false;
+  env.customCache = null;
+  // ORT fetches and compiles its .wasm itself, by streaming from the URL (see TransformersEnv).
+  env.useWasmCache = false;
+  // Browser: model files go through model-fetch.ts during the load (env.fetch is put back after it).
+  let modelFetch: ModelFetch | null = null;
+  const envFetch = env.fetch;
 
   let modelPath = model;
   let device: string;
@@ -111,13 +111,16 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
     sessionOptions.intraOpNumThreads = threads;
     sessionOptions.interOpNumThreads = 1;
   } else {
-    env.localModelPath = options.modelBaseUrl ?? '/models/';
-    env.useBrowserCache = (options.browserCache ?? true) && typeof caches !== 'undefined';
+    const modelBaseUrl = options.modelBaseUrl ?? '/models/';
+    env.localModelPath = modelBaseUrl;
+    env.useBrowserCache = false;
     env.useFSCache = false;
-    const wasm = env.backends.onnx.wasm;
-    if (options.wasmPaths) {
-      if (wasm) wasm.wasmPaths = options.wasmPaths;
-    } else if (!allowRemote) {
+    if ((options.browserCache ?? true) && typeof caches !== 'undefined') {
+      env.useCustomCache = true;
+      env.customCache = servedNameCache(MODEL_CACHE, modelBaseUrl);
+    }
+    modelFetch = createModelFetch({ modelBaseUrl, model, fetch: envFetch, onProgress: options.onProgress });
+    if (!options.wasmPaths && !allowRemote) {
       throw new EmbedderError(
         "Embedder: set wasmPaths to where onnxruntime-web's .wasm files are served (e.g. '/tacit/ort/'); " +
           'the default would fetch them from cdn.jsdelivr.net',
@@ -146,20 +149,31 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
     threads = selection.threads;
     device = backend;
     // Read by ORT when it first initialises wasm: effective for the first session of the page/worker.
-    if (wasm) wasm.numThreads = threads;
+    const wasm = env.backends.onnx.wasm;
+    if (wasm) {
+      wasm.numThreads = threads;
+      if (options.wasmPaths) wasm.wasmPaths = ortRuntimeFiles(backend, options.wasmPaths);
+    }
   }
 
   let pipe: FeatureExtractor;
+  if (modelFetch) env.fetch = modelFetch.fetch;
   try {
     pipe = await module.pipeline('feature-extraction', modelPath, {
       dtype,
       device,
       session_options: sessionOptions,
-      ...(options.onProgress ? { progress_callback: options.onProgress } : {}),
+      // In the browser, progress comes from model-fetch.ts: given a callback, transformers.js would GET
+      // every file twice (once for its size).
+      ...(options.onProgress && !modelFetch ? { progress_callback: options.onProgress } : {}),
     });
   } catch (error) {
     throw await describeLoadError(error, model, modelPath, dtype, onnxFile);
+  } finally {
+    modelFetch?.clear();
+    env.fetch = envFetch;
   }
+  if (modelFetch) options.onProgress?.({ status: 'ready', task: 'feature-extraction', model });
 
   const config = pipe.model.config;
   try {

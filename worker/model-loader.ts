@@ -7,6 +7,7 @@
 import { createStaticEmbedder, type ExtraWords } from '../core/static-embedder.ts';
 import { EmbedderError, type Embedder } from '../core/embedder.ts';
 import { createEmbedder, type EmbedderOptions } from './embedder.ts';
+import { servedModelUrl } from './model-fetch.ts';
 import { isNode, nodeModule } from './transformers.ts';
 
 export interface ModelExtras {
@@ -29,7 +30,8 @@ async function readModelConfig(options: EmbedderOptions): Promise<{ config: Mode
     }
     const base = options.modelBaseUrl ?? '/models/';
     const folder = new URL(`${options.model}/`, new URL(base, location.href)).href;
-    const response = await fetch(new URL('config.json', folder), { credentials: 'same-origin' });
+    // Tacit's own model files are served under content-hashed names (model-fetch.ts).
+    const response = await fetch(servedModelUrl(new URL('config.json', folder).href, base), { credentials: 'same-origin' });
     return response.ok ? { config: (await response.json()) as ModelConfig, folder } : null;
   } catch {
     return null;
@@ -41,7 +43,7 @@ export async function createModelEmbedder(options: EmbedderOptions, extras: Mode
   const found = options.dtype === undefined || options.dtype === 'q8' ? await readModelConfig(options) : null;
   const file = found?.config.tacit?.static_model;
   if (typeof file !== 'string') return createEmbedder(options);
-  const url = isNode ? `${found!.folder}${file}` : new URL(file, found!.folder).href;
+  const url = isNode ? `${found!.folder}${file}` : servedModelUrl(new URL(file, found!.folder).href, options.modelBaseUrl ?? '/models/');
   try {
     options.onProgress?.({ status: 'initiate', name: options.model, file });
     const embedder = await createStaticEmbedder({ url, modelId: options.model, extraWords: extras.extraWords });

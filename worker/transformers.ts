@@ -23,6 +23,11 @@ export interface OnnxWasmEnv {
   wasmPaths?: string | { mjs?: string; wasm?: string };
   numThreads?: number;
 }
+/** The part of the Web Cache API transformers.js uses for `env.customCache`. */
+export interface ModelCache {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+}
 export interface TransformersEnv {
   allowLocalModels: boolean;
   allowRemoteModels: boolean;
@@ -30,6 +35,16 @@ export interface TransformersEnv {
   localModelPath: string;
   useBrowserCache: boolean;
   useFSCache: boolean;
+  useCustomCache: boolean;
+  customCache: ModelCache | null;
+  /**
+   * On (the default), transformers.js reads ORT's .wasm from Cache Storage and hands ORT the bytes, which
+   * ORT then compiles with WebAssembly.instantiate(bytes): Chromium keeps compiled code only for streaming
+   * compiles of a URL, so every page would compile it again.
+   */
+  useWasmCache: boolean;
+  /** Every model file request goes through it (not ORT's .wasm, which ORT fetches itself). */
+  fetch: typeof fetch;
   backends: { onnx: { wasm?: OnnxWasmEnv } };
 }
 export interface Transformers {
@@ -37,13 +52,15 @@ export interface Transformers {
   pipeline(task: 'feature-extraction', model: string, options: object): Promise<FeatureExtractor>;
 }
 
-let transformers: Promise<{ module: Transformers; defaults: Pick<TransformersEnv, 'localModelPath' | 'remoteHost'> }> | undefined;
+type Defaults = Pick<TransformersEnv, 'localModelPath' | 'remoteHost'>;
+let transformers: Promise<{ module: Transformers; defaults: Defaults }> | undefined;
 
 /** Loaded on first use (it is large); its defaults are remembered before anything changes them. */
 export function loadTransformers() {
   transformers ??= import('@huggingface/transformers').then((m) => {
     const module = m as unknown as Transformers;
-    return { module, defaults: { localModelPath: module.env.localModelPath, remoteHost: module.env.remoteHost } };
+    const { localModelPath, remoteHost } = module.env;
+    return { module, defaults: { localModelPath, remoteHost } };
   });
   return transformers;
 }

@@ -6,6 +6,31 @@
 import { createEmbedder } from '../../worker/embedder.ts';
 import { type Embedder } from '../../core/embedder.ts';
 
+/**
+ * Every WebAssembly compile in this worker, timed until the module is ready: streaming (instantiateStreaming
+ * / compileStreaming, from the response's arrival: the browser may answer from its code cache) or of
+ * bytes (instantiate / compile of an ArrayBuffer: compiled afresh every time). ORT's .wasm is one.
+ */
+interface CompileRecord {
+  api: string;
+  url: string;
+  ms: number;
+}
+const compiles: CompileRecord[] = [];
+const wasm = WebAssembly as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+for (const api of ['instantiateStreaming', 'compileStreaming', 'instantiate', 'compile']) {
+  const original = wasm[api]!.bind(WebAssembly);
+  wasm[api] = async (source: unknown, ...rest: unknown[]) => {
+    // Streaming APIs take a Response (or a promise of one): its URL names the file.
+    const response = api.endsWith('Streaming') ? await (source as Promise<Response> | Response) : null;
+    const start = performance.now();
+    const result = await original(response ?? source, ...rest);
+    // instantiate(module) instantiates an already compiled module (ORT's pthread workers do): no compile.
+    if (!(source instanceof WebAssembly.Module)) compiles.push({ api, url: response?.url ?? '', ms: performance.now() - start });
+    return result;
+  };
+}
+
 interface LoadOptions {
   model: string;
   modelBaseUrl: string;
@@ -38,6 +63,8 @@ const methods = {
       isolated: (self as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated,
     };
   },
+  /** The WebAssembly compiles so far (see CompileRecord). */
+  compiles: async () => compiles,
   /** ms of each pass over all texts, in batches of `batchSize` (one warm-up pass first, not returned). */
   async time(texts: string[], batchSize: number, passes: number, warmUp: boolean) {
     if (!embedder) throw new Error('load() first');

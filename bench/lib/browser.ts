@@ -11,7 +11,7 @@ import { DIST_TACIT, ROOT, TMP_DIR } from './paths.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Same flags as the browser tests (test/support/browser/harness.ts): no sandbox as root, no background traffic. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { paramsBody, type ReportParams } from '../../protocol/params.ts';
 import { PARAMS_PATH } from '../../protocol/paths.ts';
-import type { TokenParams } from '../../protocol/token.ts';
+import type { TokenParams } from '../../protocol/token-params.ts';
 
 export interface ParamsRouteOptions {
   params: ReportParams;

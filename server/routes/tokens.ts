@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ISSUER_DIRECTORY_PATH, TOKENS_PATH } from '../../protocol/paths.ts';
-import { encodeBase64Url, TOKEN_REQUEST_MEDIA_TYPE, TOKEN_RESPONSE_MEDIA_TYPE, TOKEN_TYPE } from '../../protocol/token.ts';
+import { encodeBase64Url, TOKEN_REQUEST_MEDIA_TYPE, TOKEN_RESPONSE_MEDIA_TYPE, TOKEN_TYPE } from '../../protocol/token-params.ts';
 import { errorBody } from '../http-errors.ts';
 import { TokenIssueError, type TokenIssuer } from '../tokens/issuer.ts';
 import type { TokenKeys } from '../tokens/keys.ts';

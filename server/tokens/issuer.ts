@@ -13,7 +13,7 @@
  */
 import { constants, createHmac, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { publicVerif, TOKEN_TYPES } from '@cloudflare/privacypass-ts';
-import { TOKEN_REQUEST_LENGTH } from '../../protocol/token.ts';
+import { TOKEN_REQUEST_LENGTH } from '../../protocol/token-params.ts';
 import type { TokenKeys } from './keys.ts';
 
 /** A refused token request: HTTP status, stable code, message, and for 429 how long to wait. */

@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { readFileSync } from 'node:fs';
 import { publicVerif } from '@cloudflare/privacypass-ts';
 import { TOKENS_PATH } from '../../protocol/paths.ts';
-import { encodeBase64Url, type TokenParams } from '../../protocol/token.ts';
+import { encodeBase64Url, type TokenParams } from '../../protocol/token-params.ts';
 import { ConfigError, type ServerConfig } from '../config.ts';
 
 export interface TokenKeys {

@@ -5,7 +5,8 @@
  */
 import { publicVerif, Token, TOKEN_TYPES } from '@cloudflare/privacypass-ts';
 import { ReportError } from '../../protocol/report.ts';
-import { decodeBase64Url, reportTokenChallenge, TOKEN_LENGTH, TOKEN_MODE } from '../../protocol/token.ts';
+import { reportTokenChallenge, TOKEN_MODE } from '../../protocol/token.ts';
+import { decodeBase64Url, TOKEN_LENGTH } from '../../protocol/token-params.ts';
 import type { TokenKeys } from './keys.ts';
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i]);

@@ -7,6 +7,7 @@
 // they are in IndexedDB; when this page had to fall back to memory, it reads them from this page.
 
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { builtFile } from '../../core/built-files.ts';
 import type { Taxonomy } from '../../protocol/taxonomy.ts';
 import type { EngineConfig } from '../../worker/engine.ts';
 import type { WorkerApi } from '../../worker/engine.worker.ts';
@@ -90,7 +91,7 @@ export class EngineClient {
 
   private async launch(): Promise<void> {
     this.state = 'starting';
-    const url = new URL('worker.js', this.host.config.baseUrl).href;
+    const url = new URL(builtFile('worker.js'), this.host.config.baseUrl).href;
     const scriptUrl = this.options.trustedTypesPolicy ? this.options.trustedTypesPolicy.createScriptURL(url) : url;
     const worker = this.options.createWorker ? this.options.createWorker() : new Worker(scriptUrl as string, { type: 'module', name: 'tacit' });
     this.worker = worker;

@@ -21,6 +21,8 @@ export interface PendingReport {
   attempts: number;
   nextAttemptAt: number;
   inFlightUntil: number;
+  /** The server refused the report's token (missing, invalid or spent): get a new one, keep the nonce. */
+  needsToken?: boolean;
 }
 
 export interface LastReport {
@@ -36,12 +38,23 @@ export interface ReportPlan {
   epoch: number;
   epochSeconds: number;
   at: number;
+  /** When its Privacy Pass token is fetched (before `at`, at a moment of its own), if the server takes tokens. */
+  tokenAt?: number;
+}
+
+/** A Privacy Pass token for one epoch's report (base64url), fetched ahead of it. */
+export interface HeldToken {
+  epoch: number;
+  epochSeconds: number;
+  value: string;
 }
 
 export interface ReportState {
   /** When this device started keeping report state (ms): it reports only for epochs that begin later. */
   since: number;
   plan: ReportPlan | null;
+  /** The token for the planned report, once fetched. */
+  token: HeldToken | null;
   pending: PendingReport | null;
   last: LastReport | null;
   /** Reports created in the last 365 days: epoch, epoch length, ε, time. */
@@ -49,7 +62,7 @@ export interface ReportState {
 }
 
 export function freshState(now: number): ReportState {
-  return { since: now, plan: null, pending: null, last: null, ledger: [] };
+  return { since: now, plan: null, token: null, pending: null, last: null, ledger: [] };
 }
 
 /** A stored state, read defensively: anything malformed becomes a fresh state from now (which reports nothing this epoch). */
@@ -61,7 +74,8 @@ export function readState(value: unknown, now: number): ReportState {
   const pending =
     v.pending && typeof v.pending === 'object' && Number.isSafeInteger(v.pending.epoch) && typeof v.pending.body === 'string' ? v.pending : null;
   const last = v.last && typeof v.last === 'object' ? v.last : null;
-  return { since: Math.min(v.since, now), plan, pending, last, ledger: readLedger(v.ledger) };
+  const token = v.token && typeof v.token.value === 'string' && Number.isSafeInteger(v.token.epoch) && Number.isFinite(v.token.epochSeconds) ? v.token : null;
+  return { since: Math.min(v.since, now), plan, token, pending, last, ledger: readLedger(v.ledger) };
 }
 
 function epochInterval(epoch: number, epochSeconds: number): [number, number] {
@@ -95,13 +109,21 @@ export function eligibility(state: ReportState, epoch: number, epochSeconds: num
  * moment (the server still accepts the report during the next epoch); a plan drawn inside the margin
  * uses what is left of the epoch.
  */
-export function planFor(state: ReportState, epoch: number, epochSeconds: number, now: number, random: () => number): ReportPlan {
-  if (state.plan && state.plan.epoch === epoch && state.plan.epochSeconds === epochSeconds) return state.plan;
+export function planFor(state: ReportState, epoch: number, epochSeconds: number, now: number, random: () => number, withToken = false): ReportPlan {
+  if (state.plan && state.plan.epoch === epoch && state.plan.epochSeconds === epochSeconds && (state.plan.tokenAt !== undefined || !withToken)) return state.plan;
   const [start, end] = epochInterval(epoch, epochSeconds);
   const margin = Math.min(24 * 3600 * 1000, (end - start) / 10);
   const from = Math.max(start, state.since, now);
   const to = end - margin > from ? end - margin : end;
-  return { epoch, epochSeconds, at: from + random() * Math.max(0, to - from) };
+  const at = state.plan && state.plan.epoch === epoch && state.plan.epochSeconds === epochSeconds ? state.plan.at : from + random() * Math.max(0, to - from);
+  // The token is fetched at a moment of its own between now and the report, so the issuer (which sees
+  // the device's address) cannot match it to the report by time.
+  return withToken ? { epoch, epochSeconds, at, tokenAt: now + random() * Math.max(0, at - now) } : { epoch, epochSeconds, at };
+}
+
+/** The held token if it is for this epoch. */
+export function tokenFor(state: ReportState, epoch: number, epochSeconds: number): string | undefined {
+  return state.token && state.token.epoch === epoch && state.token.epochSeconds === epochSeconds ? state.token.value : undefined;
 }
 
 /** The state with this epoch's report created: pending, and recorded in the ledger. */
@@ -109,6 +131,7 @@ export function withReport(state: ReportState, report: { epoch: number; epochSec
   return {
     ...state,
     plan: null,
+    token: null, // spent on this report
     pending: { epoch: report.epoch, body: report.body, attempts: 0, nextAttemptAt: 0, inFlightUntil: 0 },
     ledger: recordReport(state.ledger, { epoch: report.epoch, epochSeconds: report.epochSeconds, epsilon: report.epsilon, at: now }),
   };

@@ -17,13 +17,15 @@ import { epochOf, epochStartMs } from '../../protocol/epoch.ts';
 import { parseParams, reportRules, type ReportParams } from '../../protocol/params.ts';
 import { PARAMS_PATH, REPORTS_PATH } from '../../protocol/paths.ts';
 import { isCanonicalReport, writeReportBody } from '../../protocol/report.ts';
+import { parseTokenParams } from '../../protocol/token-params.ts';
 import type { Taxonomy } from '../../protocol/taxonomy.ts';
 import type { Host } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { describe } from '../warn.ts';
-import { eligibility, freshState, planFor, readState, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
+import { eligibility, freshState, planFor, readState, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
+import { ReportTokens } from './report-token.ts';
 
 export type { LastReport, PendingReport } from './report-state.ts';
 
@@ -44,6 +46,8 @@ type RunResult = { sent: boolean; reason?: string; status?: unknown; ack?: unkno
 
 export class ReportSync {
   private params: ReportParams | null = null;
+  /** Privacy Pass tokens, when the server takes them (report-token.ts). */
+  private readonly tokenClient: ReportTokens;
   private paramsError = '';
   private paramsTriedAt = 0;
   private refused = '';
@@ -71,6 +75,13 @@ export class ReportSync {
     this.random = deps.random ?? cryptoRandom;
     const { maxEpsilon, minEpochSeconds, maxEpsilonPerYear } = host.config.privacy;
     this.limits = { maxEpsilon, minEpochSeconds, maxEpsilonPerYear: maxEpsilonPerYear ?? defaultMaxEpsilonPerYear(maxEpsilon, minEpochSeconds) };
+    this.tokenClient = new ReportTokens({
+      server: this.server,
+      fetch: this.fetch,
+      now: this.now,
+      random: this.random,
+      warn: (message) => host.warn('report-token', message),
+    });
   }
 
   /** Loads the server's published parameters, then schedules the epoch's report. */
@@ -131,7 +142,9 @@ export class ReportSync {
       // HTTP cache may answer (the server makes the parameters cacheable for an hour or more).
       const response = await this.fetch(new URL(PARAMS_PATH, this.server).href, { credentials: 'omit', referrerPolicy: 'no-referrer', mode: 'cors' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const params = parseParams(await response.json());
+      const json = (await response.json()) as Record<string, unknown>;
+      const params = parseParams(json);
+      this.tokenClient.params = parseTokenParams(json?.token);
       const verdict = checkServerParams(params, this.limits);
       if (!verdict.ok) {
         this.refused = verdict.reason;
@@ -196,10 +209,11 @@ export class ReportSync {
     const params = this.params!;
     const now = this.now();
     const epoch = this.epoch(now);
+    const withToken = this.tokenClient.params !== null;
     let state = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       const read = current === undefined ? freshState(now) : readState(current, now);
       if (!eligibility(read, epoch, params.epochSeconds, params.epsilon, this.limits, now).ok) return read;
-      return { ...read, plan: planFor(read, epoch, params.epochSeconds, now, this.random) };
+      return { ...read, plan: planFor(read, epoch, params.epochSeconds, now, this.random, withToken) };
     });
     state = readState(state, now);
     this.lastKnown = state;
@@ -209,6 +223,13 @@ export class ReportSync {
       return null;
     }
     const plan = state.plan!;
+    let token = tokenFor(state, epoch, params.epochSeconds);
+    if (withToken && token === undefined) {
+      const tokenDue = Math.max(plan.tokenAt ?? plan.at, this.tokenClient.retryAt);
+      if (tokenDue > now && !unloading) return new Date(Math.min(tokenDue, plan.at > now ? plan.at : tokenDue)).toISOString();
+      if (!unloading) token = await this.tokenClient.fetch(store, epoch, params.epochSeconds);
+      if (token === undefined && this.tokenClient.params!.required) return this.tokenClient.retryAt > now ? new Date(this.tokenClient.retryAt).toISOString() : null;
+    }
     if (plan.at > now) return new Date(plan.at).toISOString();
     // The planned moment passed while no page was open: not at once (that would tie the report to this
     // page view), but at a random moment of the next few minutes, or when the page goes away.
@@ -221,7 +242,7 @@ export class ReportSync {
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
-    const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized });
+    const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized, ...(token ? { token } : {}) });
     this.lastKnown = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       const read = readState(current, now);
       // Checked again inside the transaction: another tab may have created it meanwhile.
@@ -232,13 +253,15 @@ export class ReportSync {
   }
 
   private async send(store: Store, { unloading, force }: { unloading: boolean; force: boolean }): Promise<RunResult> {
+    const waiting = this.lastKnown?.pending;
+    if (waiting?.needsToken && !unloading) await this.tokenClient.renew(store, waiting, reportRules(this.params!), this.params!.epochSeconds);
     const now = this.now();
     let claimed: PendingReport | null = null;
     await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       if (current === undefined) return current;
       const state = readState(current, now);
       const pending = state.pending;
-      if (!pending || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
+      if (!pending || pending.needsToken || pending.inFlightUntil > now || (!force && pending.nextAttemptAt > now)) return state;
       // Reports for epochs the server no longer accepts are dropped, not sent late; so is anything in the
       // pending slot that is not exactly a documented report (corrupted or planted storage).
       if (pending.epoch < this.epoch(now) - 1 || !isCanonicalReport(pending.body, reportRules(this.params!), pending.epoch)) return { ...state, pending: null };
@@ -276,9 +299,11 @@ export class ReportSync {
       ack = describe(error);
     }
     const accepted = typeof status === 'number' && status >= 200 && status < 300;
-    const permanent = typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+    // A token refused (missing, invalid, spent): the same report again with a new token, not dropped.
+    const needsToken = (status === 401 || status === 403) && /^(token_required|invalid_token|token_spent)$/.test(String((ack as { error?: unknown } | null)?.error));
+    const permanent = !needsToken && typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
     if (permanent) this.host.warn('report-rejected', `the server rejected the report (${status}): ${JSON.stringify(ack)}`);
-    await this.finish(store, report, { status, ack, done: accepted || permanent, retryAfterMs });
+    await this.finish(store, report, { status, ack, done: accepted || permanent, retryAfterMs, needsToken });
     this.host.emit('report', { body: report.body, status, ack });
     return { sent: accepted, status, ack };
   }
@@ -286,7 +311,7 @@ export class ReportSync {
   private async finish(
     store: Store,
     report: PendingReport,
-    outcome: { status: LastReport['status']; ack: unknown; done: boolean; retryAfterMs?: number },
+    outcome: { status: LastReport['status']; ack: unknown; done: boolean; retryAfterMs?: number; needsToken?: boolean },
   ): Promise<void> {
     const now = this.now();
     const next = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
@@ -296,7 +321,7 @@ export class ReportSync {
       if (outcome.done) return { ...state, pending: null, last };
       const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (report.attempts - 1)) * (0.5 + this.random());
       const retryAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
-      return { ...state, pending: { ...report, inFlightUntil: 0, nextAttemptAt: retryAt }, last };
+      return { ...state, pending: { ...report, inFlightUntil: 0, nextAttemptAt: retryAt, ...(outcome.needsToken ? { needsToken: true } : {}) }, last };
     });
     this.lastKnown = next ?? null;
   }
@@ -308,6 +333,8 @@ export class ReportSync {
     const candidates = [epochStartMs(this.epoch(now) + 1, this.params?.epochSeconds ?? this.limits.minEpochSeconds) - now];
     if (state?.pending) candidates.push(state.pending.nextAttemptAt - now);
     if (state?.plan && state.plan.at > now) candidates.push(state.plan.at - now);
+    if (state?.plan?.tokenAt !== undefined && state.plan.tokenAt > now && !state.token) candidates.push(state.plan.tokenAt - now);
+    if (this.tokenClient.retryAt > now) candidates.push(this.tokenClient.retryAt - now);
     if (this.overdueAt > now) candidates.push(this.overdueAt - now);
     this.schedule(Math.min(...candidates));
   }
@@ -333,6 +360,7 @@ export class ReportSync {
         ledger: state?.ledger ?? [],
         reportingSince: state ? new Date(state.since).toISOString() : null,
         plannedAt: state?.plan ? new Date(state.plan.at).toISOString() : null,
+        tokens: this.tokenClient.params ? { required: this.tokenClient.params.required, issuer: this.tokenClient.params.issuerName, held: Boolean(state?.token) } : null,
       },
       lastReport: state?.last ?? null,
       pendingReport: state?.pending ?? null,

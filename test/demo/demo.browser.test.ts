@@ -13,6 +13,7 @@ import { startStaticServer } from '../../scripts/static-server.js';
 import { NONCE_PATTERN } from '../../protocol/report.ts';
 import { createApp } from '../../server/app.ts';
 import { makeConfig } from '../../server/config.ts';
+import { testTokenSettings } from '../support/token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../server/storage/sqlite/sqlite-store.ts';
 import { clockBeforeServerEpoch, reportDue } from '../support/browser/fault-support.ts';
 import { ROOT, launchBrowser, settledModel, watchPage } from '../support/browser/harness.ts';
@@ -40,7 +41,7 @@ beforeAll(async () => {
     ],
   });
   store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-demo-')), 'db.sqlite'));
-  server = await createApp(makeConfig({ origins: [shop.url], epochSeconds: EPOCH_SECONDS, k: 1 }), store);
+  server = await createApp(makeConfig({ ...testTokenSettings(), origins: [shop.url], epochSeconds: EPOCH_SECONDS, k: 1 }), store);
   serverUrl = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -60,7 +61,9 @@ async function openShop(browser: Browser): Promise<{ context: BrowserContext; pa
   await context.addInitScript(`window.TACIT_SERVER = ${JSON.stringify(serverUrl)};`);
   const posts: string[] = [];
   context.on('request', (r) => {
-    if (r.method() === 'POST') posts.push(`${r.url()} ${r.postData() ?? ''}`);
+    // Token requests (blinded Privacy Pass messages, test/sdk/reports/tokens.test.ts) are the one other
+    // thing a device posts; everything else is checked to be exactly a report.
+    if (r.method() === 'POST' && !r.url().endsWith('/v1/tokens')) posts.push(`${r.url()} ${r.postData() ?? ''}`);
   });
   const page = await context.newPage();
   const seen = watchPage(page);
@@ -155,7 +158,7 @@ describe('demo shop: privacy', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=report-body]')?.textContent?.includes('"segments"'), undefined, { timeout: 30_000 });
     const shown = (await page.getByTestId('report-body').textContent())!.trim();
     const body = JSON.parse(shown);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce', 'token']);
     expect(body.segments).toHaveLength(3);
     expect(body.nonce).toMatch(NONCE_PATTERN);
     // Everything POSTed anywhere during the whole visit: reports only, each exactly of the documented
@@ -165,7 +168,7 @@ describe('demo shop: privacy', () => {
       expect(p.startsWith(`${serverUrl}/v1/reports {`)).toBe(true);
       return JSON.parse(p.slice(p.indexOf(' ') + 1));
     });
-    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
+    for (const report of sent) expect(Object.keys(report)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce', 'token']);
     expect(new Set(sent.map((r) => r.epoch)).size).toBe(sent.length);
     expect(posts.at(-1)).toBe(`${serverUrl}/v1/reports ${shown}`);
     expect(reportsCounted()).toBe(sent.length);

@@ -25,7 +25,8 @@ export interface ChildServer {
 export function startChildServer(dbPath: string, env: Record<string, string> = {}, entry = 'server/main.ts'): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: process.cwd(),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TACIT_DB: dbPath, ...env },
+    // Tokens off unless a test asks for them: these servers are fed reports directly.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TACIT_DB: dbPath, TACIT_REQUIRE_TOKEN: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       ratePerMinute: 30,
       requestTimeoutMs: 10_000,
       maxConnections: 1024,
-      requireToken: false,
+      requireToken: true,
       tokenKeyPath: null,
       tokenPublicKeyPath: null,
       tokenIssuerUrl: null,

@@ -26,7 +26,9 @@ export async function makeTestServer(
   dbPath = ':memory:',
   storeOptions: SqliteStoreOptions = {},
 ): Promise<TestServer> {
-  const config = makeConfig({ dbPath, ...overrides });
+  // Tests of counting, parsing and releases post reports directly: tokens off unless a test asks for
+  // them (test/server/tokens.test.ts and poisoning.test.ts do; the device's own tests use them).
+  const config = makeConfig({ dbPath, requireToken: false, ...overrides });
   const store = await openSqliteStore(dbPath, storeOptions);
   const clock = { ms: T0 };
   const app = await createApp(config, store, { now: () => clock.ms, ...options });

@@ -123,7 +123,7 @@ describe('tsx server/main.ts as a child process', () => {
   function start(dbPath: string, args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
     const child = spawn(process.execPath, args, {
       cwd: process.cwd(),
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TACIT_DB: dbPath },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TACIT_DB: dbPath, TACIT_REQUIRE_TOKEN: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

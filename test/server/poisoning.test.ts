@@ -10,7 +10,8 @@ import { mulberry32 } from '../../core/random.ts';
 import { randomizeValue, reportDomain } from '../../core/randomized-response.ts';
 import { publicVerif } from '@cloudflare/privacypass-ts';
 import { newReportNonce, writeReportBody } from '../../protocol/report.ts';
-import { decodeBase64Url, encodeBase64Url, parseTokenParams, reportTokenChallenge, TOKEN_MODE, TOKEN_REQUEST_MEDIA_TYPE } from '../../protocol/token.ts';
+import { reportTokenChallenge, TOKEN_MODE } from '../../protocol/token.ts';
+import { decodeBase64Url, encodeBase64Url, parseTokenParams, TOKEN_REQUEST_MEDIA_TYPE } from '../../protocol/token-params.ts';
 import type { CountedReport } from '../../server/storage/store.ts';
 import { EPOCH0, makeTestServer, WEEK, type TestServer } from './helpers.ts';
 

@@ -44,6 +44,7 @@ describe('two server processes on one PostgreSQL', () => {
       TACIT_DATABASE_URL: url,
       TACIT_TAXONOMY: taxonomyPath,
       TACIT_EPOCH_SECONDS: String(HOUR),
+      TACIT_REQUIRE_TOKEN: 'false',
       TACIT_RATE_BURST: '100000',
       TACIT_RATE_PER_MINUTE: '6000000',
       TACIT_TEST_CLOCK_OFFSET_MS: String(offsetMs),

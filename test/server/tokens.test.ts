@@ -9,16 +9,8 @@ import { publicVerif } from '@cloudflare/privacypass-ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeReportBody } from '../../protocol/report.ts';
-import {
-  decodeBase64Url,
-  encodeBase64Url,
-  parseTokenParams,
-  reportTokenChallenge,
-  TOKEN_MODE,
-  TOKEN_REQUEST_MEDIA_TYPE,
-  TOKEN_RESPONSE_MEDIA_TYPE,
-  type TokenParams,
-} from '../../protocol/token.ts';
+import { reportTokenChallenge, TOKEN_MODE } from '../../protocol/token.ts';
+import { decodeBase64Url, encodeBase64Url, parseTokenParams, TOKEN_REQUEST_MEDIA_TYPE, TOKEN_RESPONSE_MEDIA_TYPE, type TokenParams } from '../../protocol/token-params.ts';
 import { counters, EPOCH0, makeTestServer, postReport, WEEK, type TestServer } from './helpers.ts';
 
 let dir: string;

@@ -19,6 +19,7 @@ import {
   clockBeforeServerEpoch,
   reportDue,
   watchOutgoing,
+  workerPath,
   type FaultSite,
   type StatsServer,
 } from '../../support/browser/fault-support.ts';
@@ -39,9 +40,9 @@ afterAll(async () => {
   await stats?.close();
 });
 
-/** Serves /tacit/worker.js with its own CSP header, as a shop that sets one header site-wide would. */
+/** Serves the worker's script with its own CSP header, as a shop that sets one header site-wide would. */
 function workerCsp(csp: string | null) {
-  site.headersFor('/tacit/worker.js', csp ? { 'content-security-policy': csp } : null);
+  site.headersFor(workerPath(), csp ? { 'content-security-policy': csp } : null);
 }
 
 const MODEL = { id: 'tiny-bert', backend: 'wasm' };
@@ -232,7 +233,8 @@ describe('prototypes, JSON and fetch patched by the shop', () => {
     const context = await newContext(browser);
     await clockBeforeServerEpoch(context);
     const { page, seen } = await openShop(context, site, {
-      before: `const f = window.fetch; window.fetch = function (u, i) { if (i && i.method === 'POST') throw new TypeError('blocked by wrapper'); return f.call(this, u, i); };`,
+      // A wrapper that knows the page's own requests and throws for the report (an unknown text/plain POST).
+      before: `const f = window.fetch; window.fetch = function (u, i) { if (i && i.method === 'POST' && String(u).endsWith('/v1/reports')) throw new TypeError('blocked by wrapper'); return f.call(this, u, i); };`,
       init: { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server: stats.url },
     });
     await syncReady(page);

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../../../core/random.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
+import { testTokenSettings } from '../../support/token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { reportTab } from './report-host.ts';
 
@@ -25,7 +26,7 @@ let warn: ReturnType<typeof vi.spyOn>;
 
 async function server(epochSeconds: number, epsilon = 4): Promise<void> {
   store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-privacy-')), 'db.sqlite'), { epochSeconds });
-  app = await createApp(makeConfig({ epochSeconds, epsilon, slots: 3 }), store, { now: () => clock });
+  app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds, epsilon, slots: 3 }), store, { now: () => clock });
   serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 }
 
@@ -110,7 +111,7 @@ describe('the privacy accountant on the device', () => {
       const bodies = new Set<string>();
       const realFetch = globalThis.fetch;
       (sync as unknown as { fetch: typeof fetch }).fetch = (input, init) => {
-        if (init?.method === 'POST') {
+        if (init?.method === 'POST' && String(input).endsWith('/v1/reports')) {
           posted.push(clock);
           bodies.add(String(init.body));
         }

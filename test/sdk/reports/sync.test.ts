@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
+import { testTokenSettings } from '../../support/token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { reportTab } from './report-host.ts';
 import { mulberry32 } from '../../../core/random.ts';
@@ -26,7 +27,7 @@ beforeEach(async () => {
   globalThis.indexedDB = new IDBFactory();
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-  app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), store, { now: () => clock });
+  app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds: EPOCH_SECONDS, epsilon: 4, slots: 3 }), store, { now: () => clock });
   serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
@@ -49,12 +50,18 @@ const epochOfClock = () => Math.floor(clock / 1000 / EPOCH_SECONDS);
  * A device reports from the first epoch that begins after it started keeping state, at a random moment
  * of that epoch: move the clock there (each sync() on the way finds the report not yet due).
  */
-async function untilDue(sync: { sync(): Promise<unknown> }): Promise<void> {
+async function untilDue(sync: { sync(): Promise<unknown>; inspect(): Record<string, unknown> }): Promise<void> {
   clock = (epochOfClock() + 1) * EPOCH_SECONDS * 1000;
-  const waiting = (await sync.sync()) as { sent: boolean; dueAt?: string };
-  expect(waiting).toMatchObject({ sent: false });
-  expect(waiting.dueAt).toBeDefined();
-  clock = Date.parse(waiting.dueAt!) + 1;
+  // First the token's own moment (the server takes tokens), then the report's.
+  for (let step = 0; step < 3; step++) {
+    const waiting = (await sync.sync()) as { sent: boolean; dueAt?: string };
+    expect(waiting).toMatchObject({ sent: false });
+    expect(waiting.dueAt).toBeDefined();
+    clock = Date.parse(waiting.dueAt!) + 1;
+    const planned = (sync.inspect() as { privacy: { plannedAt: string | null } }).privacy.plannedAt;
+    if (planned !== null && Date.parse(planned) < clock) return;
+  }
+  throw new Error('the report never came due');
 }
 
 describe('ReportSync', () => {
@@ -63,7 +70,7 @@ describe('ReportSync', () => {
     const realFetch = globalThis.fetch;
     const { sync } = await tab();
     (sync as unknown as { fetch: typeof fetch }).fetch = async (input, init) => {
-      if (init?.method === 'POST') sent.push(String(init.body));
+      if (init?.method === 'POST' && String(input).endsWith('/v1/reports')) sent.push(String(init.body));
       return realFetch(input, init);
     };
     await sync.start();
@@ -74,7 +81,7 @@ describe('ReportSync', () => {
     expect(await sync.sync()).toMatchObject({ sent: false });
     expect(sent).toHaveLength(1);
     const body = JSON.parse(sent[0]);
-    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce']);
+    expect(Object.keys(body)).toEqual(['taxonomy', 'epoch', 'segments', 'nonce', 'token']);
     expect(body.nonce).toMatch(NONCE_PATTERN);
     expect(body.epoch).toBe(Math.floor(clock / 1000 / EPOCH_SECONDS));
     expect(body.segments).toHaveLength(3);
@@ -133,7 +140,7 @@ describe('ReportSync', () => {
     expect(pending.nextAttemptAt).toBeGreaterThan(clock + 2000); // 5 s × jitter in [0.5, 1.5)
     // Back up on the same port and database.
     const port = Number(new URL(serverUrl).port);
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS }), store, { now: () => clock });
+    app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds: EPOCH_SECONDS }), store, { now: () => clock });
     await app.listen({ port, host: '127.0.0.1' });
     clock = pending.nextAttemptAt + 1;
     expect(await sync.sync()).toMatchObject({ sent: true, status: 202 });
@@ -179,7 +186,7 @@ describe('ReportSync', () => {
     await app.close();
     await store.close();
     store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tacit-sync-')), 'db.sqlite'));
-    app = await createApp(makeConfig({ epochSeconds: EPOCH_SECONDS, epsilon: 8 }), store, { now: () => clock });
+    app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds: EPOCH_SECONDS, epsilon: 8 }), store, { now: () => clock });
     serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const { sync } = await tab(serverUrl, { privacy: { maxEpsilon: 4 } });
     await sync.start();

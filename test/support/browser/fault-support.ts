@@ -11,9 +11,10 @@ import type { BrowserContext, Page, Request } from 'playwright-core';
 import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
+import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, servedPath, snippetTag, watchPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -143,10 +144,21 @@ export function syncReady(page: Page, timeout = 8000): Promise<Record<string, an
 /** Every request the page (and its workers) make that is not a plain GET: what could carry data out. */
 export function watchOutgoing(context: BrowserContext) {
   const sent: { url: string; method: string; body: string | null }[] = [];
+  const tokenRequests: string[] = [];
   context.on('request', (r: Request) => {
-    if (r.method() !== 'GET' && r.method() !== 'HEAD' && r.method() !== 'OPTIONS') sent.push({ url: r.url(), method: r.method(), body: r.postData() });
+    if (r.method() === 'GET' || r.method() === 'HEAD' || r.method() === 'OPTIONS') return;
+    // A Privacy Pass token request is the one other thing a device posts: a blinded message of the
+    // documented size and type (protocol/token-params.ts), nothing about the shopper. Anything else is
+    // kept in `sent`, where tests check it is exactly a documented report.
+    const bytes = r.postDataBuffer();
+    const isTokenRequest =
+      new URL(r.url()).pathname === '/v1/tokens' && r.headers()['content-type'] === 'application/private-token-request' && bytes?.length === 259 && bytes[0] === 0 && bytes[1] === 2;
+    if (isTokenRequest) tokenRequests.push(r.url());
+    else sent.push({ url: r.url(), method: r.method(), body: r.postData() });
   });
-  return sent;
+  // Not enumerable: `expect(outgoing).toEqual([])` still means "nothing but token requests left".
+  Object.defineProperty(sent, 'tokenRequests', { value: tokenRequests, enumerable: false });
+  return sent as typeof sent & { readonly tokenRequests: string[] };
 }
 
 /** True when `body` is exactly the documented report. */
@@ -154,8 +166,10 @@ export function isDocumentedReport(body: string | null): boolean {
   try {
     const json = JSON.parse(body ?? '');
     return (
-      Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce' &&
+      // The servers these tests start take Privacy Pass tokens (the default): a report carries one.
+      Object.keys(json).join(',') === 'taxonomy,epoch,segments,nonce,token' &&
       NONCE_PATTERN.test(json.nonce) &&
+      /^[A-Za-z0-9_-]{472}$/.test(json.token) &&
       Number.isSafeInteger(json.taxonomy) &&
       Number.isSafeInteger(json.epoch) &&
       Array.isArray(json.segments) &&
@@ -178,7 +192,7 @@ export async function startStatsServer(origin: string, epochSeconds = STATS_EPOC
   const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
   const store = await openSqliteStore(join(dir, 'db.sqlite'));
   const db = store.database;
-  const app = await createApp(makeConfig({ epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), store);
+  const app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), store);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
@@ -210,13 +224,24 @@ export async function clockBeforeServerEpoch(context: BrowserContext, epochSecon
   await context.clock.resume();
 }
 
-/** Moves the clock into the server's current epoch and past the planned moment of this device's report. */
+/**
+ * Moves the clock into the server's current epoch and past the planned moment of this device's report
+ * (and first past its token's own moment, when the server takes tokens: the device fetches it then).
+ */
 export async function reportDue(page: Page, epochSeconds = STATS_EPOCH_SECONDS): Promise<void> {
   await page.clock.setSystemTime(serverEpochStart(epochSeconds) + 1000);
-  const waiting = await tacit<{ sent: boolean; dueAt?: string; reason?: string }>(page, 'sync');
-  if (!waiting.dueAt) throw new Error(`no report planned: ${JSON.stringify(waiting)}`);
-  await page.clock.setSystemTime(Date.parse(waiting.dueAt) + 1);
+  for (let step = 0; step < 3; step++) {
+    const waiting = await tacit<{ sent: boolean; dueAt?: string; reason?: string }>(page, 'sync');
+    if (!waiting.dueAt) throw new Error(`no report planned: ${JSON.stringify(waiting)}`);
+    await page.clock.setSystemTime(Date.parse(waiting.dueAt) + 1);
+    const planned = (await tacit<{ privacy?: { plannedAt?: string | null } }>(page, 'inspect')).privacy?.plannedAt;
+    if (planned && Date.parse(planned) <= Date.parse(waiting.dueAt) + 1) return;
+  }
+  throw new Error('the report never came due');
 }
+
+/** Where the engine's worker script is served (its name carries the build's content hash). */
+export const workerPath = (): string => servedPath('worker.js');
 
 /** Warnings Tacit printed that mention `pattern`. */
 export const tacitWarnings = (warnings: string[], pattern: RegExp) => warnings.filter((w) => w.startsWith('[tacit]') && pattern.test(w));
@@ -226,13 +251,14 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 
 /**
- * Makes the next `times` engine workers start with a fault hook: /tacit/worker.js becomes a module that
+ * Makes the next `times` engine workers start with a fault hook: the worker's script (workerPath())
+ * becomes a module that
  * first imports the hook (so its message listener runs before comlink's) and then the real worker.
  * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
  * `prelude` runs once, before the real worker's code.
  */
 export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
-  const real = readFileSync(resolve(ROOT, 'dist/tacit/worker.js'), 'utf8');
+  const real = readFileSync(resolve(ROOT, 'dist', workerPath().slice(1)), 'utf8');
   site.page('/tacit/worker-real.js', real, JS);
   site.page(
     '/tacit/worker-fault-hook.js',
@@ -244,5 +270,5 @@ export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude =
     });`,
     JS,
   );
-  site.page('/tacit/worker.js', `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
+  site.page(workerPath(), `import './worker-fault-hook.js';\nimport './worker-real.js';\n`, JS, times);
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startStaticServer } from '../../../scripts/static-server.js';
+import { startStaticServer, type ServedResponse } from '../../../scripts/static-server.js';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,6 +20,16 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** A browser with a profile on disk (HTTP cache and code cache kept across visits), closed with the context. */
+export function launchPersistent(userDataDir: string, options: { webgpu?: boolean } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [...CHROMIUM_ARGS, ...(options.webgpu ? ['--enable-unsafe-webgpu'] : [])],
+  });
+}
+
 export async function launchBrowser(options: { webgpu?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -33,15 +43,28 @@ export interface TestServer {
   close(): Promise<unknown>;
 }
 
-export function serveTestSite(options: { isolated?: boolean; mounts?: { prefix: string; dir: string }[] } = {}): Promise<TestServer> {
+export function serveTestSite(
+  options: { isolated?: boolean; mounts?: { prefix: string; dir: string }[]; onResponse?: (response: ServedResponse) => void } = {},
+): Promise<TestServer> {
   return startStaticServer({
     isolated: options.isolated,
+    onResponse: options.onResponse,
     mounts: [
       { prefix: '/tacit/', dir: resolve(ROOT, 'dist/tacit') },
       { prefix: '/', dir: resolve(ROOT, 'test/support/browser/fixtures') },
       ...(options.mounts ?? []),
     ],
   }) as Promise<TestServer>;
+}
+
+/**
+ * Where the build serves one of Tacit's files under /tacit/, by its content-hashed name
+ * (servedPath('worker.js') → '/tacit/worker-AbC123xy.js'), from the build's table.
+ */
+export function servedPath(name: string): string {
+  const table = JSON.parse(readFileSync(resolve(ROOT, 'dist/tacit/.vite/built-files.json'), 'utf8')) as Record<string, { file: string }>;
+  if (!table[name]) throw new Error(`the build has no file '${name}' (dist/tacit/.vite/built-files.json)`);
+  return `/tacit/${table[name].file}`;
 }
 
 /** The built snippet, pointed at a given SDK URL: exactly what a shop pastes. */

@@ -3,7 +3,7 @@
 // recommendations at once, see one clear warning, never an uncaught error, and the engine must come
 // back (one restart) when the fault was a one-off.
 //
-// Faults inside the worker are injected by serving /tacit/worker.js as a tiny module that imports a
+// Faults inside the worker are injected by serving the worker's script as a tiny module that imports a
 // hook (a message listener that runs before comlink's) and then the real worker (support.faultyWorker).
 // Most tests use a model id that does not exist: the worker runs (catalogue, fallback ranking) without
 // paying for a model load, which is not what is under test here.
@@ -11,7 +11,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newContext } from '../../support/browser/harness.ts';
-import { engineSettled, faultyWorker, inspectUntil, openShop, serveFaultSite, tacit, tacitWarnings, type FaultSite } from '../../support/browser/fault-support.ts';
+import { engineSettled, faultyWorker, inspectUntil, openShop, serveFaultSite, tacit, tacitWarnings, workerPath, type FaultSite } from '../../support/browser/fault-support.ts';
 
 let browser: Browser;
 let site: FaultSite;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterEach(() => {
-  for (const path of ['/tacit/worker.js', '/tacit/worker-real.js', '/tacit/worker-fault-hook.js']) site.unpage(path);
+  for (const path of [workerPath(), '/tacit/worker-real.js', '/tacit/worker-fault-hook.js']) site.unpage(path);
 });
 afterAll(async () => {
   await browser?.close();
@@ -66,7 +66,7 @@ describe('worker cannot start', () => {
   // BUG: same root cause as above (three warnings for one fault).
   it('the worker script is missing (404): popularity ranking, one warning', async () => {
     const context = await newContext(browser);
-    site.page('/tacit/worker.js', 'not found', { 'content-type': 'text/plain' }, 2);
+    site.page(workerPath(), 'not found', { 'content-type': 'text/plain' }, 2);
     const { page, seen } = await openShop(context, site, { init: INIT });
     const rec = await tacit<Rec>(page, 'recommend', { limit: 4 });
     expect(rec.items).toHaveLength(4);
