@@ -92,6 +92,6 @@ export function parseParams(json: unknown): ReportParams {
 }
 
 /** The rules a report under these parameters must follow (the server's and the device's checks). */
-export function reportRules(params: Pick<ReportParams, 'taxonomy' | 'slots'>): ReportRules {
-  return { taxonomyVersion: params.taxonomy.version, domain: new Set(taxonomyDomain(params.taxonomy)), slots: params.slots };
+export function reportRules(params: Pick<ReportParams, 'taxonomy' | 'slots' | 'experiment'>): ReportRules {
+  return { taxonomyVersion: params.taxonomy.version, domain: new Set(taxonomyDomain(params.taxonomy)), slots: params.slots, experiment: params.experiment ?? null };
 }

@@ -144,7 +144,7 @@ export async function createApp(config: ServerConfig, store: Store, options: App
 
   paramsRoute(app, { params: { ...config, taxonomy }, token: tokenKeys?.params ?? null, currentEpoch });
   reportsRoute(app, {
-    rules: reportRules({ taxonomy, slots: config.slots }),
+    rules: reportRules({ taxonomy, slots: config.slots, experiment: config.experiment }),
     maxBody: config.maxBody,
     epochSeconds: config.epochSeconds,
     currentEpoch,
