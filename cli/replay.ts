@@ -9,7 +9,7 @@ import { itemText, validateCatalog } from '../core/catalog.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { contentHash } from '../core/hash.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
-import { armStrategy, checkDefinition, type ArmStrategy } from '../core/experiments.ts';
+import { armStrategy, checkDefinition, type ArmStrategy } from '../core/experiment-definition.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { decodeVecFile, encodeVecFile, type VecFile, type VecSection } from '../core/vecfile.ts';
 import { quantizeRow } from '../core/vectors.ts';

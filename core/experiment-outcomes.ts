@@ -16,22 +16,17 @@
 // An order's value is its `total`, else `revenue`, else `value`, else Σ price × quantity of its products.
 
 import { eventToInteractions } from './interactions.ts';
-import { revenueBucket, type ExperimentDefinition, type OutcomeName } from './experiments.ts';
+import { isTacitList, LIST_VIEWED_EVENT, revenueBucket, type ExperimentDefinition, type OutcomeName } from './experiment-definition.ts';
 import type { StoredEvent } from './types.ts';
 
-/** Every list id recommend() hands out starts with this. */
-export const TACIT_LIST_PREFIX = 'tacit:';
-/** The event the SDK records when it answers an enrolled device with items (Segment's name). */
-export const LIST_VIEWED_EVENT = 'Product List Viewed';
-
-/** The list id of an experiment arm's recommendations. */
-export function listIdFor(experimentId: string, arm: string): string {
-  return `${TACIT_LIST_PREFIX}${experimentId}:${arm}`;
-}
-
-export function isTacitList(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith(TACIT_LIST_PREFIX);
-}
+/** Each outcome's metric, as the server reports it (one row per outcome of core/experiment-definition.ts). */
+export const OUTCOMES: readonly { name: OutcomeName; metric: string }[] = [
+  { name: 'impression', metric: 'share of devices shown a recommendation shelf' },
+  { name: 'click', metric: 'share of devices that clicked a recommended item' },
+  { name: 'cart', metric: 'share of devices that added a recommended item to the cart' },
+  { name: 'order', metric: 'share of devices with an order containing a recommended item' },
+  { name: 'revenue', metric: 'revenue per device from orders containing a recommended item (bucket midpoints)' },
+];
 
 export type OutcomeValues = Record<OutcomeName, number>;
 

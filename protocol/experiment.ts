@@ -12,7 +12,8 @@
  * outcome's value through randomized response (0/1, or a revenue bucket 0 … buckets + 1). A report
  * without the key is today's segment report, unchanged.
  */
-import { checkDefinition, outcomeDomainSize, type ExperimentDefinition, type ExperimentPart } from '../core/experiments.ts';
+import { checkDefinition, outcomeDomainSize, type ExperimentDefinition } from '../core/experiment-definition.ts';
+import type { ExperimentPart } from '../core/experiments.ts';
 
 /** The experiment as GET /v1/params publishes it. */
 export interface ExperimentParams extends ExperimentDefinition {
@@ -20,7 +21,7 @@ export interface ExperimentParams extends ExperimentDefinition {
   epsilon: number;
 }
 
-export type { ExperimentPart } from '../core/experiments.ts';
+export type { ExperimentPart };
 
 /** The largest ε the experiment part may ask for (the device's own cap decides what it accepts). */
 export const MAX_EXPERIMENT_EPSILON = 50;

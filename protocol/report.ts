@@ -17,7 +17,7 @@
  * unknown key, a wrong type) with a message that says what is wrong.
  */
 import { checkExperimentPart, writeExperimentPart, type ExperimentPart } from './experiment.ts';
-import type { ExperimentDefinition } from '../core/experiments.ts';
+import type { ExperimentDefinition } from '../core/experiment-definition.ts';
 import { findDuplicateKey } from './json-keys.ts';
 
 export interface Report {

@@ -1,4 +1,4 @@
-import { checkDefinition, checkSplit } from '../core/experiments.ts';
+import { checkDefinition, checkSplit } from '../core/experiment-definition.ts';
 import { DEFAULT_MAX_EPSILON } from '../core/privacy-accountant.ts';
 import { MAX_EXPERIMENT_EPSILON, type ExperimentParams } from '../protocol/experiment.ts';
 

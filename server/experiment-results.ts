@@ -5,7 +5,8 @@
  * (core/experiment-stats.ts holds the maths); nothing here is random, so asking twice gives the same
  * answer and there is nothing to average away.
  */
-import { OUTCOMES, outcomeDomainSize, type ExperimentDefinition, type OutcomeName } from '../core/experiments.ts';
+import { outcomeDomainSize, type ExperimentDefinition, type OutcomeName } from '../core/experiment-definition.ts';
+import { OUTCOMES } from '../core/experiment-outcomes.ts';
 import { devicesNeeded, lift, linearMetric, metricWeights, sampleRatioPValue, type Interval, type Lift, type MetricEstimate } from '../core/experiment-stats.ts';
 
 /** Below this many reports in an arm, its estimates are mostly randomized-response noise. */

@@ -5,7 +5,7 @@
 // Algorithm constants (ranking, profile, segments) are defined where the algorithm is (core/) and read
 // here, so each number exists once.
 
-import { checkDeviceExperiment, type DeviceExperiment } from '../core/experiments.ts';
+import { checkDeviceExperiment, type DeviceExperiment } from '../core/experiment-definition.ts';
 import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-accountant.ts';
 import { DEFAULT_RANKING, resolveRanking, type RankingConfig, type ResolvedRanking } from '../core/ranking-config.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';

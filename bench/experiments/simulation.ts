@@ -5,7 +5,8 @@
 // (200 runs of 20,000 devices) and by a small seeded test.
 
 import { mulberry32, type RandomSource } from '../../core/random.ts';
-import { drawArm, randomizeExperiment, type ExperimentDefinition } from '../../core/experiments.ts';
+import type { ExperimentDefinition } from '../../core/experiment-definition.ts';
+import { drawArm, randomizeExperiment } from '../../core/experiments.ts';
 import { metricWeights } from '../../core/experiment-stats.ts';
 import { emptyCells, summarize, type ExperimentSummary } from '../../server/experiment-results.ts';
 

@@ -14,8 +14,8 @@
 // applies to devices that draw from then on (re-drawing would bias the comparison).
 
 import { cryptoRandom, type RandomSource } from '../../core/random.ts';
-import { drawArm, type DeviceExperiment } from '../../core/experiments.ts';
-import { LIST_VIEWED_EVENT, listIdFor } from '../../core/experiment-outcomes.ts';
+import { LIST_VIEWED_EVENT, listIdFor, type DeviceExperiment } from '../../core/experiment-definition.ts';
+import { drawArm } from '../../core/experiments.ts';
 import type { Host } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';

@@ -16,7 +16,8 @@
 // init() nothing here runs: not a read, not a random draw.
 
 import { measureOutcomes, outcomeVector } from '../../core/experiment-outcomes.ts';
-import { randomizeExperiment, sameDefinition, type DeviceExperiment, type ExperimentPart } from '../../core/experiments.ts';
+import { sameDefinition, type DeviceExperiment } from '../../core/experiment-definition.ts';
+import { randomizeExperiment, type ExperimentPart } from '../../core/experiments.ts';
 import { fitsYearlyCap, type LedgerEntry, type PrivacyLimits } from '../../core/privacy-accountant.ts';
 import type { RandomSource } from '../../core/random.ts';
 import { epochStartMs } from '../../protocol/epoch.ts';

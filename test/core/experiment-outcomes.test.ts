@@ -1,6 +1,7 @@
 // What an experiment measures on the device, from the shopper's stored events of one window.
 import { describe, expect, it } from 'vitest';
-import { isTacitList, listIdFor, measureOutcomes, orderValue, outcomeVector } from '../../core/experiment-outcomes.ts';
+import { isTacitList, listIdFor } from '../../core/experiment-definition.ts';
+import { measureOutcomes, orderValue, outcomeVector } from '../../core/experiment-outcomes.ts';
 import type { StoredEvent } from '../../core/types.ts';
 
 const LIST = listIdFor('shelf-1', 'personal');

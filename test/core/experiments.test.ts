@@ -1,17 +1,16 @@
-// An experiment's definition, checked once for init() and the server; the device's arm draw and the
-// randomized experiment part of its report.
+// An experiment's definition (core/experiment-definition.ts), checked once for init() and the server;
+// the device's arm draw and the randomized experiment part of its report (core/experiments.ts).
 import { describe, expect, it } from 'vitest';
 import {
   armStrategy,
   checkDefinition,
   checkDeviceExperiment,
-  drawArm,
   outcomeDomainSize,
-  randomizeExperiment,
   revenueBucket,
   sameDefinition,
   OUTCOME_NAMES,
-} from '../../core/experiments.ts';
+} from '../../core/experiment-definition.ts';
+import { drawArm, randomizeExperiment } from '../../core/experiments.ts';
 import { krrProbabilities } from '../../core/randomized-response.ts';
 import { mulberry32 } from '../../core/random.ts';
 

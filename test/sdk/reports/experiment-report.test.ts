@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { listIdFor } from '../../../core/experiment-outcomes.ts';
+import { listIdFor } from '../../../core/experiment-definition.ts';
 import { mulberry32 } from '../../../core/random.ts';
 import { parseReport } from '../../../protocol/report.ts';
 import { reportRules } from '../../../protocol/params.ts';
