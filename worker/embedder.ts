@@ -53,6 +53,11 @@ export interface EmbedderOptions {
   /** Browser: keep model files in Cache Storage. Default true (where Cache Storage exists). */
   browserCache?: boolean;
   onProgress?(progress: EmbedderProgress): void;
+  /**
+   * Browser: the once-per-load fetch to use (model-fetch.ts), when the caller already read some of the
+   * model's files with it (model-loader.ts reads config.json), so no file is fetched twice.
+   */
+  modelFetch?: ModelFetch;
 }
 
 export async function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
@@ -119,7 +124,7 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
       env.useCustomCache = true;
       env.customCache = servedNameCache(MODEL_CACHE, modelBaseUrl);
     }
-    modelFetch = createModelFetch({ modelBaseUrl, model, fetch: envFetch, onProgress: options.onProgress });
+    modelFetch = options.modelFetch ?? createModelFetch({ modelBaseUrl, model, fetch: envFetch, onProgress: options.onProgress });
     if (!options.wasmPaths && !allowRemote) {
       throw new EmbedderError(
         "Embedder: set wasmPaths to where onnxruntime-web's .wasm files are served (e.g. '/tacit/ort/'); " +

@@ -7,7 +7,7 @@
 import { createStaticEmbedder, type ExtraWords } from '../core/static-embedder.ts';
 import { EmbedderError, type Embedder } from '../core/embedder.ts';
 import { createEmbedder, type EmbedderOptions } from './embedder.ts';
-import { servedModelUrl } from './model-fetch.ts';
+import { createModelFetch, servedModelUrl, type ModelFetch } from './model-fetch.ts';
 import { isNode, nodeModule } from './transformers.ts';
 
 export interface ModelExtras {
@@ -20,7 +20,7 @@ interface ModelConfig {
 }
 
 /** The model's config.json, or null when it cannot be read (transformers.js then reports what is wrong). */
-async function readModelConfig(options: EmbedderOptions): Promise<{ config: ModelConfig; folder: string } | null> {
+async function readModelConfig(options: EmbedderOptions, modelFetch: ModelFetch | null): Promise<{ config: ModelConfig; folder: string } | null> {
   try {
     if (isNode) {
       const fs = await nodeModule<typeof import('node:fs')>('fs');
@@ -30,8 +30,9 @@ async function readModelConfig(options: EmbedderOptions): Promise<{ config: Mode
     }
     const base = options.modelBaseUrl ?? '/models/';
     const folder = new URL(`${options.model}/`, new URL(base, location.href)).href;
-    // Tacit's own model files are served under content-hashed names (model-fetch.ts).
-    const response = await fetch(servedModelUrl(new URL('config.json', folder).href, base), { credentials: 'same-origin' });
+    // Through the load's once-per-file fetch (model-fetch.ts: hashed names), which transformers.js
+    // then reuses for a transformer model, so config.json is fetched once either way.
+    const response = await modelFetch!.fetch(new URL('config.json', folder).href, { credentials: 'same-origin' });
     return response.ok ? { config: (await response.json()) as ModelConfig, folder } : null;
   } catch {
     return null;
@@ -40,9 +41,10 @@ async function readModelConfig(options: EmbedderOptions): Promise<{ config: Mode
 
 /** An embedder for the configured model: the static path when the model is static, else transformers.js. */
 export async function createModelEmbedder(options: EmbedderOptions, extras: ModelExtras = {}): Promise<Embedder> {
-  const found = options.dtype === undefined || options.dtype === 'q8' ? await readModelConfig(options) : null;
+  const modelFetch = isNode ? null : createModelFetch({ modelBaseUrl: options.modelBaseUrl ?? '/models/', model: options.model, fetch: (input, init) => fetch(input, init), onProgress: options.onProgress });
+  const found = options.dtype === undefined || options.dtype === 'q8' ? await readModelConfig(options, modelFetch) : null;
   const file = found?.config.tacit?.static_model;
-  if (typeof file !== 'string') return createEmbedder(options);
+  if (typeof file !== 'string') return createEmbedder({ ...options, ...(modelFetch ? { modelFetch } : {}) });
   const url = isNode ? `${found!.folder}${file}` : servedModelUrl(new URL(file, found!.folder).href, options.modelBaseUrl ?? '/models/');
   try {
     options.onProgress?.({ status: 'initiate', name: options.model, file });

@@ -118,7 +118,7 @@ describe('before consent', () => {
     expect(params!.headers.referer ?? '').toBe('');
     expect(params!.headers.cookie ?? '').toBe('');
     while (seen.workers.length === 0 && Date.now() < deadline) await sleep(100);
-    expect(seen.workers.some((w) => w.endsWith('/tacit/worker.js'))).toBe(true);
+    expect(seen.workers.some((w) => /\/tacit\/worker(-[\w-]+)?\.js$/.test(w))).toBe(true);
     await context.close();
   });
 });
