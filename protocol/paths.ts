@@ -16,3 +16,5 @@ export const TOKENS_PATH = '/v1/tokens';
 export const ISSUER_DIRECTORY_PATH = '/.well-known/private-token-issuer-directory';
 /** The health check, for load balancers: 200 while the server takes reports, 503 while it drains or its database is down. */
 export const HEALTH_PATH = '/health';
+/** An A/B test's results: per-arm rates with 95% intervals, the lift, warnings, the power calculator. */
+export const EXPERIMENTS_PATH = '/v1/experiments';
