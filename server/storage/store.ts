@@ -135,7 +135,9 @@ export function withinBatch(reports: readonly CountedReport[]): (ReportOutcome |
 /** A random permutation of 0..n−1 (Fisher–Yates on crypto randomness): writes in no meaningful order. */
 export function shuffledOrder(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const random = globalThis.crypto.getRandomValues(new Uint32Array(Math.max(1, n)));
+  const random = new Uint32Array(Math.max(1, n));
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let at = 0; at < random.length; at += 16_384) globalThis.crypto.getRandomValues(random.subarray(at, at + 16_384));
   for (let i = n - 1; i > 0; i--) {
     const j = random[i] % (i + 1);
     [order[i], order[j]] = [order[j], order[i]];
