@@ -9,6 +9,7 @@ import { itemText, validateCatalog } from '../core/catalog.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { contentHash } from '../core/hash.ts';
 import { NEIGHBOURS_SECTION, encodeNeighbours } from '../core/neighbours.ts';
+import { armStrategy, checkDefinition, type ArmStrategy } from '../core/experiment-definition.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { decodeVecFile, encodeVecFile, type VecFile, type VecSection } from '../core/vecfile.ts';
 import { quantizeRow } from '../core/vectors.ts';
@@ -22,7 +23,8 @@ import { write, type CliIO } from './io.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
 
 export const REPLAY_USAGE = `usage: tacit replay --catalog CATALOG.json --events EVENTS.jsonl [--orders ORDERS.jsonl]
-                    [--vectors FILE.vec] [--limit N] [--exclude-seen] [--model DIR_OR_ID] [--dtype q8|fp32]
+                    [--vectors FILE.vec] [--limit N] [--exclude-seen] [--arms control,personal]
+                    [--model DIR_OR_ID] [--dtype q8|fp32]
 
 For each user of EVENTS.jsonl ({"user","ts","event","product_id"} lines), in order of first appearance,
 prints {"user": ..., "items": [ids...]}: what recommend() answers right after the user's last event,
@@ -33,6 +35,9 @@ computed by the worker's engine (same profile, ranking, filters and defaults).
   --vectors FILE     the shop's vector file (tacit embed-catalog); without it the catalogue is embedded
   --limit N          items per user (default 10)
   --exclude-seen     leave out every item the user interacted with
+  --arms A,B         what each arm of an experiment answers (control: the fallback ranking; personal:
+                     Tacit): prints {"user": ..., "arms": {"control": [...], ...}} and, on stderr, each
+                     arm's coverage (the share of the catalogue it recommends to anyone)
   --model DIR_OR_ID  the embedding model (default: the default model); --dtype q8 (default) or fp32
   --models-dir DIR   where model ids are looked up
 ${NEIGHBOUR_USAGE}`;
@@ -43,6 +48,7 @@ const OPTIONS = {
   vectors: { type: 'string' },
   limit: { type: 'string' },
   'exclude-seen': { type: 'boolean' },
+  arms: { type: 'string' },
   model: { type: 'string' },
   dtype: { type: 'string' },
   'models-dir': { type: 'string' },
@@ -98,12 +104,13 @@ export class ReplayEngine {
     return replay;
   }
 
-  /** What recommend() answers right after the last of these events (one shopper, seq 1…n). */
-  async replayUser(events: StoredEvent[], options: { limit: number; excludeSeen: boolean }): Promise<string[]> {
+  /** What recommend() answers right after the last of these events (one shopper, seq 1…n), in an arm of that strategy. */
+  async replayUser(events: StoredEvent[], options: { limit: number; excludeSeen: boolean; strategy?: ArmStrategy }): Promise<string[]> {
     this.engine.forget();
     this.events = events;
     this.now = events.reduce((t, e) => Math.max(t, e.ts), 0);
-    const { items } = await this.engine.recommend({ limit: options.limit, excludeSeen: options.excludeSeen });
+    const control = options.strategy === 'control' ? { strategy: 'control' as const } : {};
+    const { items } = await this.engine.recommend({ limit: options.limit, excludeSeen: options.excludeSeen, ...control });
     return items.map((r) => r.id);
   }
 }
@@ -179,9 +186,35 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   const vectorFile = await vectorFileFor(catalog, optionalString(values.vectors), sections, model, resolved.modelId);
   const replay = await ReplayEngine.create(catalog, vectorFile, model);
   const excludeSeen = values['exclude-seen'] === true;
+  const arms = armsOption(optionalString(values.arms));
+  if (arms === null) {
+    for (const { user, events } of users) {
+      const items = await replay.replayUser(events, { limit, excludeSeen });
+      await write(io.stdout, `${JSON.stringify({ user, items })}\n`);
+    }
+    return 0;
+  }
+  const recommended = arms.map(() => new Set<string>());
   for (const { user, events } of users) {
-    const items = await replay.replayUser(events, { limit, excludeSeen });
-    await write(io.stdout, `${JSON.stringify({ user, items })}\n`);
+    const lists: Record<string, string[]> = {};
+    for (const [a, arm] of arms.entries()) {
+      lists[arm] = await replay.replayUser(events, { limit, excludeSeen, strategy: armStrategy(arm) });
+      for (const id of lists[arm]) recommended[a].add(id);
+    }
+    await write(io.stdout, `${JSON.stringify({ user, arms: lists })}\n`);
+  }
+  const size = replay.engine.info.catalog.items;
+  for (const [a, arm] of arms.entries()) {
+    await write(io.stderr, `replay: arm ${arm}: coverage ${(recommended[a].size / Math.max(1, size)).toFixed(3)} (${recommended[a].size} of ${size} catalogue items recommended to someone)\n`);
   }
   return 0;
+}
+
+/** --arms: experiment arm names (core/experiments.ts), or null for the plain output. */
+function armsOption(text: string | undefined): string[] | null {
+  if (text === undefined) return null;
+  const arms = text.split(',').map((arm) => arm.trim());
+  const checked = checkDefinition({ id: 'replay', arms });
+  if (!checked.ok) throw new UsageError(`replay: --arms: ${checked.error.replace(/^arms /, '')}`);
+  return arms;
 }

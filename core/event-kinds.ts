@@ -34,6 +34,8 @@ export const EVENT_KINDS = [
   // Taking an item out of the cart undoes part of the add, not all of it: the shopper did pick it up.
   { name: 'Product Removed', required: ['product_id'], kind: 'remove', subject: 'product', weight: -2 },
   { name: 'Cart Viewed', required: [] },
+  // A shelf shown (list_id says which): the SDK records it for a device in an experiment, to measure impressions.
+  { name: 'Product List Viewed', required: [] },
   { name: 'Checkout Started', required: [] },
   { name: 'Page Viewed', required: [] },
 ] as const satisfies readonly EventRow[];

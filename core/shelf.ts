@@ -2,7 +2,7 @@
 // in with the `note…` functions, a replay with the plural ones):
 //   - what is in the cart (added and not since removed or ordered) is never recommended;
 //   - `excludeSeen` leaves out everything the shopper interacted with;
-//   - shelves on one page never repeat each other (PageShelves).
+//   - shelves on one page never repeat each other (core/page-shelves.ts).
 // Event meanings come from core/event-kinds.ts, through the interactions an event stands for.
 
 import { eventToInteractions } from './interactions.ts';
@@ -34,30 +34,4 @@ export function seenItems(events: readonly StoredEvent[]): Set<string> {
   const seen = new Set<string>();
   for (const event of events) noteSeenEvent(seen, event);
   return seen;
-}
-
-/**
- * The items each shelf of one page has shown, so a shelf repeats none of the *other* shelves' items (the
- * home shelf beside "Similar items"), while a shelf asked again (re-rendered) keeps its own: rank with
- * `exclude: shelves.excludeFor(page, shelf, exclude)`, then `shelves.record(page, shelf, ids)`. The
- * first shelf to show an item keeps it. A different page key (a new navigation) starts afresh; only
- * the current page is remembered.
- */
-export class PageShelves {
-  private page: string | null = null;
-  private shown = new Map<string, string>(); // item id → the shelf that showed it first
-
-  excludeFor(page: string, shelf: string, exclude: readonly string[] = []): string[] {
-    if (page !== this.page) return [...exclude];
-    const others = [...this.shown].filter(([, owner]) => owner !== shelf).map(([id]) => id);
-    return [...new Set([...exclude, ...others])];
-  }
-
-  record(page: string, shelf: string, ids: readonly string[]): void {
-    if (page !== this.page) {
-      this.page = page;
-      this.shown = new Map();
-    }
-    for (const id of ids) if (!this.shown.has(id)) this.shown.set(id, shelf);
-  }
 }

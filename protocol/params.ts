@@ -7,6 +7,7 @@ import type { ReportRules } from './report.ts';
 import { epochStartMs } from './epoch.ts';
 import { taxonomyDomain, validateTaxonomy, type Taxonomy } from './taxonomy.ts';
 import type { TokenParams } from './token-params.ts';
+import { experimentParamsBody, parseExperimentParams, type ExperimentParams } from './experiment.ts';
 
 /** The parameters a device reports under. */
 export interface ReportParams {
@@ -20,6 +21,11 @@ export interface ReportParams {
   k: number;
   /** Laplace budget of each release (information) */
   releaseEpsilon: number;
+  /**
+   * The experiment the server counts (protocol/experiment.ts), or null. Its ε is spent on top of
+   * `epsilon` by the devices enrolled in it, and only when the total fits the device's own caps.
+   */
+  experiment?: ExperimentParams | null;
 }
 
 /** The JSON body of GET /v1/params. */
@@ -45,6 +51,8 @@ export function paramsBody(params: ReportParams, currentEpoch: number, token: To
     currentEpoch,
     currentEpochEndsAt: new Date(epochStartMs(currentEpoch + 1, params.epochSeconds)).toISOString(),
     token,
+    // Only when the server runs one: without an experiment the body is what it always was.
+    ...(params.experiment ? { experiment: experimentParamsBody(params.experiment) } : {}),
   };
 }
 
@@ -71,6 +79,7 @@ export function parseParams(json: unknown): ReportParams {
   if (!Number.isSafeInteger(o.epochSeconds) || (o.epochSeconds as number) < MIN_EPOCH_SECONDS) {
     throw new Error(`parameters: epochSeconds must be ≥ ${MIN_EPOCH_SECONDS}`);
   }
+  const experiment = parseExperimentParams(o.experiment);
   return {
     taxonomy,
     epsilon: o.epsilon as number,
@@ -78,10 +87,11 @@ export function parseParams(json: unknown): ReportParams {
     epochSeconds: o.epochSeconds as number,
     k: typeof o.k === 'number' ? o.k : 0,
     releaseEpsilon: typeof o.releaseEpsilon === 'number' ? o.releaseEpsilon : 0,
+    ...(experiment ? { experiment } : {}),
   };
 }
 
 /** The rules a report under these parameters must follow (the server's and the device's checks). */
-export function reportRules(params: Pick<ReportParams, 'taxonomy' | 'slots'>): ReportRules {
-  return { taxonomyVersion: params.taxonomy.version, domain: new Set(taxonomyDomain(params.taxonomy)), slots: params.slots };
+export function reportRules(params: Pick<ReportParams, 'taxonomy' | 'slots' | 'experiment'>): ReportRules {
+  return { taxonomyVersion: params.taxonomy.version, domain: new Set(taxonomyDomain(params.taxonomy)), slots: params.slots, experiment: params.experiment ?? null };
 }

@@ -20,3 +20,5 @@ export const HEALTH_PATH = '/health';
 export const OHTTP_KEYS_PATH = '/v1/ohttp-keys';
 /** Oblivious HTTP: where a relay posts encapsulated reports (message/ohttp-req). */
 export const GATEWAY_PATH = '/v1/gateway';
+/** An A/B test's results: per-arm rates with 95% intervals, the lift, warnings, the power calculator. */
+export const EXPERIMENTS_PATH = '/v1/experiments';

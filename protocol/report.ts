@@ -2,8 +2,10 @@
  * The report: the only thing a device sends. The body is text/plain (so
  * browsers send it without a CORS preflight) holding exactly
  *   {"taxonomy":<int>,"epoch":<int>,"segments":[<int>, ...],"nonce":"<22 base64url>"}
- * optionally followed by ,"token":"<base64url>" (a Privacy Pass token, protocol/token.ts),
- * with `slots` segment values from the report domain, as UTF-8.
+ * optionally followed by ,"experiment":{"id":"<id>","arm":<int>,"outcome":<int>,"value":<int>} (the
+ * experiment part of a device in an A/B test, protocol/experiment.ts), then optionally by
+ * ,"token":"<base64url>" (a Privacy Pass token, protocol/token.ts), with `slots` segment values from the
+ * report domain, as UTF-8.
  *
  * The nonce is 16 random bytes (base64url, no padding: 22 characters) drawn once per report. The
  * device stores the body it wrote and resends exactly that body when an answer is lost, so the
@@ -14,6 +16,8 @@
  * parseReport, which rejects anything else (invalid UTF-8, a repeated key, an
  * unknown key, a wrong type) with a message that says what is wrong.
  */
+import { checkExperimentPart, writeExperimentPart, type ExperimentPart } from './experiment.ts';
+import type { ExperimentDefinition } from '../core/experiment-definition.ts';
 import { findDuplicateKey } from './json-keys.ts';
 
 export interface Report {
@@ -22,6 +26,8 @@ export interface Report {
   segments: number[];
   /** 16 random bytes, base64url without padding */
   nonce: string;
+  /** the experiment part, when the device is in the experiment the server counts */
+  experiment?: ExperimentPart;
   /** a Privacy Pass token for this epoch, base64url (protocol/token.ts), when the device has one */
   token?: string;
 }
@@ -41,6 +47,8 @@ export interface ReportRules {
   /** 0 and the taxonomy's segment ids */
   domain: ReadonlySet<number>;
   slots: number;
+  /** the experiment whose parts the server counts; none: a report with an experiment part is refused */
+  experiment?: ExperimentDefinition | null;
 }
 
 /** A rejected report: HTTP status, a stable machine code and a human message. */
@@ -56,7 +64,7 @@ export class ReportError extends Error {
 }
 
 const KEYS = ['taxonomy', 'epoch', 'segments', 'nonce'] as const;
-const OPTIONAL_KEYS = ['token'] as const;
+const OPTIONAL_KEYS = ['experiment', 'token'] as const;
 
 // fatal: invalid bytes are an error, not U+FFFD; ignoreBOM: a BOM stays in the text (and fails JSON.parse).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -92,13 +100,13 @@ export function parseReport(body: string, rules: ReportRules): Report {
     throw new ReportError(
       400,
       'invalid_report',
-      `unknown key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}; a report has only taxonomy, epoch, segments, nonce (and token)`,
+      `unknown key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}; a report has only taxonomy, epoch, segments, nonce (and experiment, token)`,
     );
   }
   for (const key of KEYS) {
     if (!Object.hasOwn(record, key)) throw new ReportError(400, 'invalid_report', `missing key "${key}"`);
   }
-  const { taxonomy, epoch, segments, nonce, token } = record;
+  const { taxonomy, epoch, segments, nonce, experiment, token } = record;
   if (!Number.isSafeInteger(taxonomy) || (taxonomy as number) < 1) {
     throw new ReportError(400, 'invalid_report', '"taxonomy" must be an integer ≥ 1 (the taxonomy version)');
   }
@@ -127,6 +135,11 @@ export function parseReport(body: string, rules: ReportRules): Report {
     }
   }
   const report: Report = { taxonomy: taxonomy as number, epoch: epoch as number, segments: [...(segments as number[])], nonce };
+  if (experiment !== undefined) {
+    const checked = checkExperimentPart(experiment, rules.experiment ?? null);
+    if ('problem' in checked) throw new ReportError(checked.problem.status, checked.problem.code, checked.problem.message);
+    report.experiment = checked.part;
+  }
   if (token !== undefined) report.token = token as string;
   return report;
 }
@@ -153,9 +166,10 @@ export function writeReportBody(report: ReportInput): string {
   if (report.token !== undefined && !TOKEN_PATTERN.test(report.token)) throw new RangeError('report token must be base64url');
   let ids = '';
   for (let i = 0; i < segments.length; i++) ids += (i > 0 ? ',' : '') + String(Math.trunc(segments[i]));
+  const experiment = report.experiment === undefined ? '' : ',"experiment":' + writeExperimentPart(report.experiment);
   const token = report.token === undefined ? '' : ',"token":"' + report.token + '"';
   return (
-    '{"taxonomy":' + String(Math.trunc(report.taxonomy)) + ',"epoch":' + String(Math.trunc(report.epoch)) + ',"segments":[' + ids + '],"nonce":"' + nonce + '"' + token + '}'
+    '{"taxonomy":' + String(Math.trunc(report.taxonomy)) + ',"epoch":' + String(Math.trunc(report.epoch)) + ',"segments":[' + ids + '],"nonce":"' + nonce + '"' + experiment + token + '}'
   );
 }
 

@@ -25,6 +25,7 @@ import { aggregatesRoutes } from './routes/aggregates.ts';
 import { dashboardRoute } from './routes/dashboard.ts';
 import { gatewayRoutes } from './routes/gateway.ts';
 import { loadGatewayKeys } from './gateway/keys.ts';
+import { experimentsRoute } from './routes/experiments.ts';
 import { healthRoute } from './routes/health.ts';
 import { paramsRoute } from './routes/params.ts';
 import { reportsRoute } from './routes/reports.ts';
@@ -146,7 +147,7 @@ export async function createApp(config: ServerConfig, store: Store, options: App
 
   paramsRoute(app, { params: { ...config, taxonomy }, token: tokenKeys?.params ?? null, currentEpoch });
   reportsRoute(app, {
-    rules: reportRules({ taxonomy, slots: config.slots }),
+    rules: reportRules({ taxonomy, slots: config.slots, experiment: config.experiment }),
     maxBody: config.maxBody,
     epochSeconds: config.epochSeconds,
     currentEpoch,
@@ -165,7 +166,9 @@ export async function createApp(config: ServerConfig, store: Store, options: App
   if (gatewayKeys) gatewayRoutes(app, { keys: gatewayKeys, maxBody: config.maxBody });
   aggregatesRoutes(app, { releases, taxonomy, epochSeconds: config.epochSeconds, currentEpoch });
   const tokens = tokenKeys === null ? 'off' : config.requireToken ? 'required' : 'optional';
-  dashboardRoute(app, { config, tokens, taxonomy, releases, store, currentEpoch });
+  const flushQueuedReports = () => committer.flush();
+  dashboardRoute(app, { config, tokens, taxonomy, releases, store, currentEpoch, flushQueuedReports });
+  experimentsRoute(app, { store, experiment: config.experiment, segmentEpsilon: config.epsilon, epochSeconds: config.epochSeconds, currentEpoch, flushQueuedReports });
   healthRoute(app, { store, draining: () => draining });
 
   // Nonces and spent tokens are kept only while their epoch takes reports.

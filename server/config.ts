@@ -1,8 +1,20 @@
+import { checkDefinition, checkSplit } from '../core/experiment-definition.ts';
+import { DEFAULT_MAX_EPSILON } from '../core/privacy-accountant.ts';
+import { MAX_EXPERIMENT_EPSILON, type ExperimentParams } from '../protocol/experiment.ts';
+
 /**
  * Server settings, all from environment variables with safe defaults.
  * Every value is validated; a bad value stops the server with a message that
  * names the variable, instead of running with a surprising setting.
  */
+
+/** The experiment the server counts: what devices must agree on, its ε, and the split devices draw with (for the sample-ratio check). */
+export interface ServerExperiment extends ExperimentParams {
+  split: number[];
+}
+
+/** ε of an experiment's part of a report when TACIT_EXPERIMENT does not say. */
+export const DEFAULT_EXPERIMENT_EPSILON = 2;
 
 export interface ServerConfig {
   /** TCP port (PORT, default 8787; 0 = any free port) */
@@ -23,7 +35,10 @@ export interface ServerConfig {
    * (TACIT_SHUTDOWN_DRAIN_MS, default 0), so that a load balancer stops sending new requests first
    */
   shutdownDrainMs: number;
-  /** per-epoch LDP budget of one device's report (TACIT_EPSILON, default 4) */
+  /**
+   * per-epoch LDP budget of one device's segment report (TACIT_EPSILON, default 4; with an experiment
+   * 4 minus the experiment's ε, so that a report with both stays within devices' default cap of 4)
+   */
   epsilon: number;
   /** values per report (TACIT_SLOTS, default 3); each gets epsilon / slots */
   slots: number;
@@ -77,6 +92,12 @@ export interface ServerConfig {
    * published first, the others still decrypt while devices move to it); none: a key made at start
    */
   ohttpKeyPaths: string[];
+  /**
+   * the A/B test devices report on (TACIT_EXPERIMENT, JSON {"id","arms",["outcomes"],["revenueBuckets"],
+   * ["epsilon"],["split"]}, core/experiments.ts), or null; published in GET /v1/params, results at
+   * GET /v1/experiments
+   */
+  experiment: ServerExperiment | null;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -106,6 +127,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   tokensPerMinute: 600,
   ohttpGateway: false,
   ohttpKeyPaths: [],
+  experiment: null,
 });
 
 export class ConfigError extends Error {
@@ -228,10 +250,42 @@ function ohttpSettings(env: Env): Pick<ServerConfig, 'ohttpGateway' | 'ohttpKeyP
   return { ohttpGateway: ohttpKeyPaths.length > 0 || boolean(env, 'TACIT_OHTTP_GATEWAY', DEFAULT_CONFIG.ohttpGateway), ohttpKeyPaths };
 }
 
+/** TACIT_EXPERIMENT: one experiment as JSON, checked as devices check theirs. */
+function experimentSetting(env: Env, name: string): ServerExperiment | null {
+  const text = raw(env, name);
+  if (text === undefined) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name} must be JSON such as {"id":"shelf-1","arms":["control","personal"]}`);
+  }
+  const definition = checkDefinition(json);
+  if (!definition.ok) throw new ConfigError(`${name}: ${definition.error}`);
+  const { epsilon = DEFAULT_EXPERIMENT_EPSILON, split } = json as { epsilon?: unknown; split?: unknown };
+  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0 || epsilon > MAX_EXPERIMENT_EPSILON) {
+    throw new ConfigError(`${name}: epsilon must be a number > 0 and ≤ ${MAX_EXPERIMENT_EPSILON}`);
+  }
+  const shares = checkSplit(split, definition.value.arms.length);
+  if (!shares.ok) throw new ConfigError(`${name}: ${shares.error}`);
+  return { ...definition.value, arms: [...definition.value.arms], outcomes: [...definition.value.outcomes], revenueBuckets: [...definition.value.revenueBuckets], epsilon, split: shares.value };
+}
+
+/** The segments' ε: TACIT_EPSILON, or by default what the experiment leaves of the devices' default cap. */
+function segmentEpsilon(env: Env, experiment: ServerExperiment | null): number {
+  if (raw(env, 'TACIT_EPSILON') !== undefined || experiment === null) return positiveNumber(env, 'TACIT_EPSILON', DEFAULT_CONFIG.epsilon, 50);
+  const left = DEFAULT_MAX_EPSILON - experiment.epsilon;
+  if (left <= 0) {
+    throw new ConfigError(`TACIT_EXPERIMENT's epsilon (${experiment.epsilon}) leaves nothing of the devices' default cap (${DEFAULT_MAX_EPSILON}) for the segments: set TACIT_EPSILON`);
+  }
+  return left;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): ServerConfig {
   const host = raw(env, 'HOST') ?? DEFAULT_CONFIG.host;
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`HOST must be a host name or IP address (got "${host}")`);
+  const experiment = experimentSetting(env, 'TACIT_EXPERIMENT');
   const config: ServerConfig = {
     port: integer(env, 'PORT', DEFAULT_CONFIG.port, 0, 65_535),
     host,
@@ -239,7 +293,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     databaseUrl: databaseUrl(env, 'TACIT_DATABASE_URL'),
     taxonomyPath: raw(env, 'TACIT_TAXONOMY') ?? null,
     shutdownDrainMs: integer(env, 'TACIT_SHUTDOWN_DRAIN_MS', DEFAULT_CONFIG.shutdownDrainMs, 0, 600_000),
-    epsilon: positiveNumber(env, 'TACIT_EPSILON', DEFAULT_CONFIG.epsilon, 50),
+    epsilon: segmentEpsilon(env, experiment),
     slots: integer(env, 'TACIT_SLOTS', DEFAULT_CONFIG.slots, 1, 16),
     epochSeconds: integer(env, 'TACIT_EPOCH_SECONDS', DEFAULT_CONFIG.epochSeconds, 60, 366 * 86_400),
     k: integer(env, 'TACIT_K', DEFAULT_CONFIG.k, 0, 1_000_000_000),
@@ -252,6 +306,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     maxConnections: integer(env, 'TACIT_MAX_CONNECTIONS', DEFAULT_CONFIG.maxConnections, 1, 1_000_000),
     ...tokenSettings(env),
     ...ohttpSettings(env),
+    experiment,
   };
   if (config.requireToken && config.databaseUrl !== null && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
     // Without a key file each process would make up its own key, and refuse the tokens of the others.

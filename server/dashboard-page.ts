@@ -6,6 +6,8 @@
  */
 import { AGGREGATES_CSV_PATH, AGGREGATES_JSON_PATH, AGGREGATES_PATH } from '../protocol/paths.ts';
 import { escapeHtml, renderEstimateChart, renderTrendChart, shownSegments } from './dashboard-charts.ts';
+import { renderExperimentSection } from './dashboard-experiment.ts';
+import type { ExperimentsView } from './experiments-view.ts';
 import { estimateInterval, type Release } from './release.ts';
 
 export { escapeHtml };
@@ -29,6 +31,8 @@ export interface DashboardInput {
   previousReports: number;
   /** released epochs, newest first */
   releases: Release[];
+  /** the A/B test's results, when the server runs one */
+  experiment?: ExperimentsView;
 }
 
 /** Below this many reports in an epoch, the page says that its estimates are mostly noise. */
@@ -130,6 +134,7 @@ ${latestRelease(input.releases[0])}
 <h2>Over epochs</h2>
 ${renderTrendChart(input.releases)}
 ${older === '' ? '' : `<h2>Earlier releases</h2><ul>${older}</ul>`}
+${input.experiment ? renderExperimentSection(input.experiment) : ''}
 <h2>Parameters</h2>
 <table>${parameterRows}</table>
 <p>Export every release: <a href="${AGGREGATES_CSV_PATH}">CSV</a> · <a href="${AGGREGATES_JSON_PATH}">JSON</a></p>

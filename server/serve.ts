@@ -6,6 +6,7 @@
  * flight, commits every queued report (their 202s go out only after that), and closes the database.
  */
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_EPSILON } from '../core/privacy-accountant.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openStore } from './storage/open-store.ts';
@@ -48,6 +49,12 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const segments = `taxonomy version ${taxonomy.version}, ${taxonomy.segments.length} segments`;
   console.log(`tacit server: listening on http://${host}:${address.port} (database ${description}; ${segments})`);
+  if (config.experiment !== null) {
+    const { id, arms, epsilon } = config.experiment;
+    const total = config.epsilon + epsilon;
+    const cap = total > DEFAULT_MAX_EPSILON + 1e-9 ? `; above the devices' default cap of ${DEFAULT_MAX_EPSILON}, so devices with default settings leave the experiment part out` : '';
+    console.log(`tacit server: experiment "${id}" (${arms.join(' / ')}): a report with it spends ε = ${total} (segments ${config.epsilon} + experiment ${epsilon})${cap}`);
+  }
   if (config.requireToken && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
     console.log('tacit server: report tokens required, with an issuer key made for this process only (set TACIT_TOKEN_KEY to keep one across restarts)');
   }

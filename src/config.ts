@@ -5,6 +5,7 @@
 // Algorithm constants (ranking, profile, segments) are defined where the algorithm is (core/) and read
 // here, so each number exists once.
 
+import { checkDeviceExperiment, type DeviceExperiment } from '../core/experiment-definition.ts';
 import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-accountant.ts';
 import { DEFAULT_RANKING, resolveRanking, type RankingConfig, type ResolvedRanking } from '../core/ranking-config.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
@@ -41,6 +42,11 @@ export interface ResolvedConfig {
     ohttp: { relay: string; keyConfig: string } | null;
   };
   segments: { maxSegments: number; threshold: number };
+  /**
+   * The A/B test this device takes part in once consent is granted (core/experiments.ts), or null:
+   * the first valid entry of init()'s `experiments` (one runs at a time: recommend() shows one strategy).
+   */
+  experiment: DeviceExperiment | null;
   /** How long recommend() and segments() wait for the engine before answering with the fallback. */
   engineTimeoutMs: number;
   onError: ((error: TacitError) => void) | null;
@@ -180,6 +186,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
       maxSegments: number('segments.maxSegments', segments.maxSegments, DEFAULTS.segments.maxSegments, (n) => Number.isInteger(n) && n >= 0, 'must be an integer ≥ 0'),
       threshold: number('segments.threshold', segments.threshold, DEFAULTS.segments.threshold, () => true, 'must be a number'),
     },
+    experiment: resolveExperiment(c.experiments, context.warn),
     engineTimeoutMs: number('engineTimeoutMs', c.engineTimeoutMs, DEFAULTS.engineTimeoutMs, positive, 'must be a number of milliseconds > 0'),
     onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
     debug: flag('debug', c.debug, DEFAULTS.debug),
@@ -208,6 +215,24 @@ function relaySettings(value: unknown, context: ResolveContext): { relay: string
   if (relay === null || !(relay.protocol === 'https:' || (relay.protocol === 'http:' && loopback))) return invalid('privacy.ohttp.relay', 'must be an https URL');
   if (typeof value.keyConfig !== 'string' || !/^[A-Za-z0-9_-]{8,}={0,2}$/.test(value.keyConfig)) return invalid('privacy.ohttp.keyConfig', 'must be the base64url key configuration the server prints at start');
   return { relay: relay.href, keyConfig: value.keyConfig };
+}
+
+/** The experiment to run: the first valid entry; each bad or extra entry is reported and ignored. */
+function resolveExperiment(input: unknown, warn: ResolveContext['warn']): DeviceExperiment | null {
+  if (input === undefined) return null;
+  if (!Array.isArray(input)) {
+    warn('invalid-config', 'init(config): experiments must be an array of { id, arms, split? }; no experiment runs');
+    return null;
+  }
+  let chosen: DeviceExperiment | null = null;
+  input.forEach((entry, i) => {
+    const checked = checkDeviceExperiment(entry);
+    const name = `experiments[${i}]${checked.ok ? ` ("${checked.value.id}")` : ''}`;
+    if (!checked.ok) warn('invalid-config', `init(config): ${name} ${checked.error}; it is ignored`);
+    else if (chosen !== null) warn('invalid-config', `init(config): ${name}: one experiment runs at a time ("${chosen.id}"); it is ignored`);
+    else chosen = checked.value;
+  });
+  return chosen;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,7 @@
 
 import type { EngineClient } from './engine/client.ts';
 import type { MainThreadFallback } from './engine/fallback.ts';
+import type { ExperimentArms } from './experiments/arms.ts';
 import type { Host } from './host.ts';
 import type { ReportSync } from './reports/sync.ts';
 import type { DeviceStorage } from './storage/device-storage.ts';
@@ -16,11 +17,14 @@ export class LazyParts {
   private reportSync: ReportSync | null = null;
   private reportsLoading: Promise<ReportSync | null> | null = null;
   private fallbackLoading: Promise<MainThreadFallback> | null = null;
+  private armsLoading: Promise<ExperimentArms | null> | null = null;
 
   constructor(
     private readonly host: Host,
     private readonly storage: DeviceStorage,
     private readonly trustedTypesPolicy?: { createScriptURL(url: string): unknown },
+    /** records an event as track() does (an experiment's shelf impressions) */
+    private readonly record: (event: string, properties: Record<string, unknown>) => void = () => {},
   ) {}
 
   /** The engine client if it runs, without starting it. */
@@ -50,6 +54,19 @@ export class LazyParts {
   fallback(): Promise<MainThreadFallback> {
     this.fallbackLoading ??= import('./engine/fallback.ts').then(({ MainThreadFallback }) => new MainThreadFallback(this.host.config.catalog));
     return this.fallbackLoading;
+  }
+
+  /** The experiment's arms, in their own chunk; none when the shop runs no experiment. */
+  experiments(): Promise<ExperimentArms | null> {
+    if (!this.host.config.experiment) return Promise.resolve(null);
+    this.armsLoading ??= import('./experiments/arms.ts')
+      .then(({ ExperimentArms }) => new ExperimentArms(this.host, this.storage, this.record))
+      .catch((error) => {
+        this.host.warn('experiment-load', `the experiment could not be loaded (${describe(error)}); recommendations as without one`);
+        this.armsLoading = null;
+        return null;
+      });
+    return this.armsLoading;
   }
 
   /** The engine client, once; none without a catalogue or without consent. */

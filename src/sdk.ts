@@ -11,7 +11,8 @@ import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { validateEvent } from './events.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
-import { PageShelves } from '../core/shelf.ts';
+import { armStrategy } from '../core/experiment-definition.ts';
+import { PageShelves } from '../core/page-shelves.ts';
 import { LazyParts } from './parts.ts';
 import { DeviceStorage } from './storage/device-storage.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
@@ -75,7 +76,7 @@ export class Tacit {
       { warn: this.host.warn, mayWrite: () => this.mayWrite(), now: this.now },
       { get maxAgeMs() { return self.config.retention.maxAgeMs; }, get maxEvents() { return self.config.retention.maxEvents; } },
     );
-    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy);
+    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy, (event, properties) => void this.track(event, properties));
     this.recorder = new Recorder({
       store: () => (this.mayWrite() ? this.storage.current : null),
       onStored: (seqs) => {
@@ -192,12 +193,17 @@ export class Tacit {
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
-    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
+    // In an experiment (src/experiments/arms.ts) the control arm answers with the fallback ranking,
+    // under the same shelf rules (cart, purchases, excludeSeen) as the personal one.
+    const arms = await this.parts.experiments();
+    const assignment = arms ? await arms.assignment() : null;
+    const control = assignment !== null && armStrategy(assignment.arm) === 'control';
+    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude), ...(control ? { strategy: 'control' as const } : {}) };
     const engine = await this.parts.engine();
     // No consent: no engine. Popularity from the catalogue, here, at once.
     const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
-    return result;
+    return arms ? arms.label(result, assignment, page) : result;
   }
 
   async segments(): Promise<SegmentScore[]> {

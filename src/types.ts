@@ -58,6 +58,25 @@ export interface PrivacyConfig {
   ohttp?: { relay: string; keyConfig: string };
 }
 
+/**
+ * A private A/B test of recommendations (docs/experiments.md). Each device that consents draws one arm
+ * at random, once, with the split; recommend() then shows that arm's strategy: 'control' the fallback
+ * ranking (popularity, then the shop's order), 'personal' Tacit's ranking. An arm may carry a label
+ * ('personal-b'). The first arm is the baseline.
+ */
+export interface ExperimentConfig {
+  /** 1–64 letters, digits, '.', '_' or '-'; the server's TACIT_EXPERIMENT must name the same. */
+  id: string;
+  /** 2–4 arms, e.g. ['control', 'personal']. */
+  arms: string[];
+  /** Weights of the arms (≥ 0, not all 0). Default: equal. */
+  split?: number[];
+  /** What devices report, a subset of 'impression', 'click', 'cart', 'order', 'revenue'. Default: all. */
+  outcomes?: string[];
+  /** Ascending revenue boundaries in the shop's currency. Default [25, 100, 250]. */
+  revenueBuckets?: number[];
+}
+
 export interface TacitConfig {
   /** URL of the shop's candidate catalogue (JSON). */
   catalog?: string;
@@ -74,6 +93,8 @@ export interface TacitConfig {
   ranking?: RankingConfig;
   privacy?: PrivacyConfig;
   segments?: { maxSegments?: number; threshold?: number };
+  /** A/B tests; one runs at a time (the first valid entry). Nothing is drawn or measured without consent. */
+  experiments?: ExperimentConfig[];
   /**
    * How long recommend() and segments() wait for the engine (model load, inference) before answering
    * with the fallback ranking. Default 8000 ms.
@@ -110,6 +131,16 @@ export interface RecommendResult {
    * catalogue was not similar enough to the item on screen to call it "similar" (no padding).
    */
   limitedBy?: string;
+  /**
+   * Only when the shop configured an experiment: this device's arm, or null when it takes no part
+   * (no consent, or no IndexedDB to remember its arm in: it then sees what it would without one).
+   */
+  experiment?: { id: string; arm: string } | null;
+  /**
+   * Only when the device is in an experiment: pass it as `list_id` with `Product Clicked` and
+   * `Product Added` from this shelf, so clicks, carts and orders are measured (docs/experiments.md).
+   */
+  listId?: string;
 }
 
 export interface SegmentScore {

@@ -51,6 +51,8 @@ export interface RecommendRequest {
   /** Leave out every item the shopper interacted with (default: the ranking config's excludeSeen). */
   excludeSeen?: boolean;
   context?: { itemId?: string; weight?: number };
+  /** 'control': an experiment's control arm (core/experiments.ts), the fallback ranking with the same shelf rules. */
+  strategy?: 'control';
 }
 
 /** The device's store as the engine uses it: events, the saved profile, the item-vector cache. */
@@ -273,7 +275,7 @@ export class Engine {
     const inCart = this.shopper?.cart ?? new Set<string>();
     let result: RankResult;
     const rankStart = performance.now();
-    if (this.matrix) {
+    if (this.matrix && options.strategy !== 'control') {
       result = rank({
         matrix: this.matrix,
         items: this.items,
@@ -299,7 +301,7 @@ export class Engine {
     this.info.lastRecommendations = items;
     return {
       items,
-      strategy: this.matrix ? result.strategy : `fallback:${result.strategy}`,
+      strategy: this.matrix && options.strategy !== 'control' ? result.strategy : `fallback:${result.strategy}`,
       ...(result.limitedBy ? { limitedBy: result.limitedBy } : {}),
     };
   }

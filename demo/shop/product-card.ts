@@ -8,10 +8,12 @@ export interface CardOptions {
   reason?: string;
   /** Where the click came from, sent with `Product Clicked`. */
   list?: string;
+  /** recommend()'s `listId` (a device in an experiment): sent as `list_id`, so the click counts as one on a recommendation. */
+  listId?: string;
   position?: number;
 }
 
-export function productCard(product: Product, { reason, list, position }: CardOptions = {}): HTMLElement {
+export function productCard(product: Product, { reason, list, listId, position }: CardOptions = {}): HTMLElement {
   const card = document.createElement('article');
   card.className = 'card';
   card.dataset.testid = 'product-card';
@@ -42,6 +44,7 @@ export function productCard(product: Product, { reason, list, position }: CardOp
       category: product.category,
       price: product.price,
       ...(list ? { list } : {}),
+      ...(listId ? { list_id: listId } : {}),
       ...(position !== undefined ? { position } : {}),
     }).then(() => {
       window.location.href = link.href;

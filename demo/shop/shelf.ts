@@ -41,8 +41,8 @@ export function mountShelf(parent: HTMLElement, options: ShelfOptions): HTMLElem
   const note = section.querySelector<HTMLElement>('.shelf-note')!;
   const exclude = new Set([...(request.exclude ?? []), ...(request.context?.itemId ? [request.context.itemId] : [])]);
 
-  const show = (cards: { product: Product; reason?: string }[], state: string, text: string) => {
-    row.replaceChildren(...cards.map((c, i) => productCard(c.product, { reason: c.reason, list: testid, position: i + 1 })));
+  const show = (cards: { product: Product; reason?: string }[], state: string, text: string, listId?: string) => {
+    row.replaceChildren(...cards.map((c, i) => productCard(c.product, { reason: c.reason, list: testid, listId, position: i + 1 })));
     row.removeAttribute('aria-busy');
     section.dataset.state = state;
     note.textContent = text;
@@ -71,6 +71,7 @@ export function mountShelf(parent: HTMLElement, options: ShelfOptions): HTMLElem
       cards,
       onlyPopular ? 'popular' : 'personal',
       onlyPopular ? 'Popular right now — browse a little and this shelf becomes yours.' : subtitle,
+      result?.listId,
     );
     return true;
   };

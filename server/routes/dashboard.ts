@@ -6,6 +6,8 @@ import { taxonomyDomain, type Taxonomy } from '../../protocol/taxonomy.ts';
 import type { ServerConfig } from '../config.ts';
 import { renderDashboard } from '../dashboard-page.ts';
 import type { ReleaseService } from '../release-service.ts';
+import { experimentsView } from '../experiments-view.ts';
+import { DEFAULT_POWER } from './experiments.ts';
 import type { Store } from '../storage/store.ts';
 
 export interface DashboardRouteOptions {
@@ -16,12 +18,13 @@ export interface DashboardRouteOptions {
   releases: ReleaseService;
   store: Store;
   currentEpoch(): number;
+  flushQueuedReports(): Promise<void>;
 }
 
 /** How many released epochs the page shows (and charts). */
 const SHOWN_RELEASES = 24;
 
-export function dashboardRoute(app: FastifyInstance, { config, tokens, taxonomy, releases, store, currentEpoch }: DashboardRouteOptions): void {
+export function dashboardRoute(app: FastifyInstance, { config, tokens, taxonomy, releases, store, currentEpoch, flushQueuedReports }: DashboardRouteOptions): void {
   const { p, q } = krrProbabilities(taxonomyDomain(taxonomy).length, config.epsilon / config.slots);
   app.get('/', async (_request, reply) => {
     const epoch = currentEpoch();
@@ -43,6 +46,18 @@ export function dashboardRoute(app: FastifyInstance, { config, tokens, taxonomy,
       currentReports: await reportsIn(epoch),
       previousReports: await reportsIn(epoch - 1),
       releases: await releases.latestReleases(epoch, SHOWN_RELEASES),
+      experiment:
+        config.experiment === null
+          ? undefined
+          : await experimentsView({
+              store,
+              experiment: config.experiment,
+              segmentEpsilon: config.epsilon,
+              epochSeconds: config.epochSeconds,
+              currentEpoch: epoch,
+              flushQueuedReports,
+              ...DEFAULT_POWER,
+            }),
     });
     return reply
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'")

@@ -78,6 +78,7 @@ export function reportsRoute(app: FastifyInstance, options: ReportsRouteOptions)
         segments: report.segments,
         nonce: report.nonce,
         tokenId,
+        experiment: report.experiment ?? null,
       }); // settles after the commit that holds it
       if (outcome === 'token_spent') throw new ReportError(403, 'token_spent', 'this token was already spent on another report this epoch; get a new one');
       return reply.code(202).send({ ok: true, epoch: report.epoch }); // 'counted', or 'duplicate': a resend counted before

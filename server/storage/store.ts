@@ -17,10 +17,20 @@ export interface EpochKey {
   epoch: number;
 }
 
+/** The experiment part of a report as the store counts it (protocol/experiment.ts). */
+export interface CountedExperiment {
+  id: string;
+  arm: number;
+  outcome: number;
+  value: number;
+}
+
 /** One accepted report as the store sees it. */
 export interface CountedReport extends EpochKey {
   /** the report's slot values */
   segments: readonly number[];
+  /** the report's experiment part, if it has one: counted per (experiment, epoch, arm, outcome, value) */
+  experiment?: CountedExperiment | null;
   /** the report's random nonce: a report whose nonce the epoch already has is a resend, counted once */
   nonce: string;
   /** the id of the Privacy Pass token it spent (protocol/token.ts), or null */
@@ -40,6 +50,21 @@ export interface EpochCounts {
   counts: Map<number, number>;
 }
 
+/** An experiment's counters under one epoch length. */
+export interface ExperimentKey {
+  experiment: string;
+  epochSeconds: number;
+}
+
+/** One experiment counter: how many reports of an epoch's arm carried this outcome with this value. */
+export interface ExperimentCountRow {
+  epoch: number;
+  arm: number;
+  outcome: number;
+  value: number;
+  count: number;
+}
+
 /** The releases of one taxonomy under one epoch length. */
 export type ReleaseSeries = Pick<EpochKey, 'taxonomy' | 'epochSeconds'>;
 
@@ -51,6 +76,12 @@ export interface Store {
    * Nonces and spent tokens are kept until sweep() finds their epoch closed.
    */
   addReports(reports: readonly CountedReport[]): Promise<ReportOutcome[]>;
+  /**
+   * The experiment's counters of the epochs fromEpoch … toEpoch, one row per (epoch, arm, outcome,
+   * value) that any report carried, ordered by those. Counted in the same transaction as the report's
+   * segments, so a refused batch counts neither.
+   */
+  experimentCounts(key: ExperimentKey, fromEpoch: number, toEpoch: number): Promise<ExperimentCountRow[]>;
   /** Counters of one epoch, or null when it received no report. */
   epochCounts(key: EpochKey): Promise<EpochCounts | null>;
   /** The first epoch of the series that has counters or a release, or null for none. */
@@ -104,7 +135,9 @@ export function withinBatch(reports: readonly CountedReport[]): (ReportOutcome |
 /** A random permutation of 0..n−1 (Fisher–Yates on crypto randomness): writes in no meaningful order. */
 export function shuffledOrder(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const random = globalThis.crypto.getRandomValues(new Uint32Array(Math.max(1, n)));
+  const random = new Uint32Array(Math.max(1, n));
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let at = 0; at < random.length; at += 16_384) globalThis.crypto.getRandomValues(random.subarray(at, at + 16_384));
   for (let i = n - 1; i > 0; i--) {
     const j = random[i] % (i + 1);
     [order[i], order[j]] = [order[j], order[i]];

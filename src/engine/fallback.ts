@@ -11,6 +11,8 @@ export interface SafeRecommendOptions {
   exclude: string[];
   excludeSeen?: boolean;
   context?: { itemId: string; weight?: number };
+  /** An experiment's control arm: the fallback ranking, in the engine too (with its shelf rules). */
+  strategy?: 'control';
 }
 
 /** recommend()'s options as the engine expects them, whatever the page passed. */
@@ -24,7 +26,8 @@ export function sanitizeRecommendOptions(options: unknown): SafeRecommendOptions
       ? { itemId: String(ctx.itemId), weight: typeof ctx.weight === 'number' && ctx.weight >= 0 && ctx.weight <= 1 ? ctx.weight : undefined }
       : undefined;
   const excludeSeen = typeof o.excludeSeen === 'boolean' ? o.excludeSeen : undefined;
-  return { limit, exclude, ...(excludeSeen === undefined ? {} : { excludeSeen }), context };
+  const control = (o as { strategy?: unknown }).strategy === 'control';
+  return { limit, exclude, ...(excludeSeen === undefined ? {} : { excludeSeen }), context, ...(control ? { strategy: 'control' as const } : {}) };
 }
 
 export class MainThreadFallback {

@@ -25,6 +25,7 @@ import { KV_KEYS } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { describe } from '../warn.ts';
 import { eligibility, freshState, planFor, readState, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
+import { experimentPart } from './experiment-report.ts';
 import { ReportTokens } from './report-token.ts';
 
 export type { LastReport, PendingReport } from './report-state.ts';
@@ -242,12 +243,17 @@ export class ReportSync {
     const domain = reportDomain(params.taxonomy.segments.map((s) => s.id));
     const ids = segments.map((s) => s.id).filter((id) => domain.includes(id));
     const randomized = randomizeReport(ids, { domain, slots: params.slots, epsilon: params.epsilon }, this.random);
-    const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized, ...(token ? { token } : {}) });
+    // An A/B test's part, when this device is in one the server counts (experiment-report.ts); its ε adds up.
+    const experiment = await experimentPart({ experiment: this.host.config.experiment, params, store, epoch, ledger: state.ledger, limits: this.limits, now, random: this.random });
+    if (experiment.part === null && experiment.reason) this.host.warn('experiment', experiment.reason);
+    const epsilon = params.epsilon + experiment.epsilon;
+    const extra = { ...(experiment.part ? { experiment: experiment.part } : {}), ...(token ? { token } : {}) };
+    const body = writeReportBody({ taxonomy: params.taxonomy.version, epoch, segments: randomized, ...extra });
     this.lastKnown = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       const read = readState(current, now);
       // Checked again inside the transaction: another tab may have created it meanwhile.
-      if (!eligibility(read, epoch, params.epochSeconds, params.epsilon, this.limits, now).ok) return read;
-      return withReport(read, { epoch, epochSeconds: params.epochSeconds, epsilon: params.epsilon, body }, now);
+      if (!eligibility(read, epoch, params.epochSeconds, epsilon, this.limits, now).ok) return read;
+      return withReport(read, { epoch, epochSeconds: params.epochSeconds, epsilon, body }, now);
     }) ?? null;
     return null;
   }

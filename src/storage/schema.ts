@@ -16,6 +16,8 @@ export const KV_KEYS = {
   profile: 'profile',
   /** The report bookkeeping: created epoch, pending report, last report (src/reports/sync.ts). */
   report: 'report',
+  /** The device's arm in the running experiment: { id, arm, assignedAt } (src/experiments/arms.ts). */
+  experiment: 'experiment',
 } as const;
 
 /** sessionStorage key of the journal of unsaved events (journal.ts). */

@@ -93,6 +93,24 @@ describe('tacit replay', () => {
     expect(plain.stdout).toMatch(/"cook","items":\[[^\]]*"kettle"|"cook","items":\[[^\]]*"pan"/);
   });
 
+  it('--arms: what each arm of an experiment answers, and each arm\'s coverage of the catalogue', { timeout: 90_000 }, async () => {
+    const { cat, events } = files();
+    const plain = await inProcess(['replay', '--catalog', cat, '--events', events, '--limit', '3']);
+    const run = await inProcess(['replay', '--catalog', cat, '--events', events, '--limit', '3', '--arms', 'control,personal']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { user: string; arms: Record<string, string[]> });
+    const personal = plain.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).items as string[]);
+    expect(lines.map((l) => l.arms.personal)).toEqual(personal); // the personal arm is what replay answers without --arms
+    // The control arm: popularity (shoe 9, pan 7, tent 5, …) under the same shelf rules: the hiker bought the stove.
+    expect(lines.map((l) => l.arms.control)).toEqual([['shoe', 'pan', 'tent'], ['shoe', 'pan', 'tent'], ['pan', 'tent', 'sock']]);
+    expect(run.stderr).toMatch(/replay: arm control: coverage 0\.571 \(4 of 7 catalogue items recommended to someone\)/);
+    const covered = new Set(personal.flat()).size;
+    expect(run.stderr).toContain(`replay: arm personal: coverage ${(covered / 7).toFixed(3)} (${covered} of 7`);
+    const bad = await inProcess(['replay', '--catalog', cat, '--events', events, '--arms', 'control,popular']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--arms: arm "popular" must be 'control' or 'personal'/);
+  });
+
   it('uses the shop\'s vector file and order log when given', { timeout: 90_000 }, async () => {
     const { cat, events } = files();
     const vec = join(scratch, 'catalog.vec');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PageShelves, cartItems, seenItems } from '../../core/shelf.ts';
+import { PageShelves } from '../../core/page-shelves.ts';
+import { cartItems, seenItems } from '../../core/shelf.ts';
 import type { StoredEvent } from '../../core/types.ts';
 
 let seq = 0;

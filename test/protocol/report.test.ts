@@ -57,4 +57,35 @@ describe('protocol/report', () => {
   ])('a stored body with %s is not a report the device would send', (_name, body) => {
     expect(isCanonicalReport(body, rules, 99)).toBe(false);
   });
+
+  describe('the experiment part', () => {
+    const experiment = { id: 'shelf-1', arms: ['control', 'personal'], outcomes: ['impression', 'click', 'cart', 'order', 'revenue'] as const, revenueBuckets: [25, 100, 250], epsilon: 2 };
+    const withExperiment = reportRules({ slots: 3, taxonomy: { version: 4, segments: [1, 2, 3].map((id) => ({ id, name: `s${id}`, description: '' })) }, experiment: { ...experiment, outcomes: [...experiment.outcomes] } });
+    const part = { id: 'shelf-1', arm: 1, outcome: 4, value: 3 };
+    const token = 'AAI' + 'x'.repeat(469);
+
+    it('goes after the nonce and before the token, in exactly this form; parsing and writing again keeps it (a token renewed)', () => {
+      const body = writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE, experiment: part, token });
+      expect(body).toBe(`{"taxonomy":4,"epoch":99,"segments":[3,0,1],"nonce":"${NONCE}","experiment":{"id":"shelf-1","arm":1,"outcome":4,"value":3},"token":"${token}"}`);
+      expect(parseReport(body, withExperiment)).toEqual({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE, experiment: part, token });
+      expect(writeReportBody({ ...parseReport(body, withExperiment), token: 'AAI' + 'y'.repeat(469) })).toContain('"experiment":{"id":"shelf-1","arm":1,"outcome":4,"value":3},"token":"AAIyyy');
+      expect(isCanonicalReport(body, withExperiment, 99)).toBe(true);
+      expect(isCanonicalReport(body, rules, 99)).toBe(false); // a server without the experiment would refuse it
+    });
+
+    it.each([
+      ['an unknown experiment', { ...part, id: 'other' }, 422, 'unknown_experiment'],
+      ['an arm out of range', { ...part, arm: 2 }, 400, 'invalid_report'],
+      ['a revenue bucket out of range', { ...part, value: 5 }, 400, 'invalid_report'],
+      ['an extra key', { ...part, user: 'x' }, 400, 'invalid_report'],
+    ])('the server refuses %s', (_name, bad, status, code) => {
+      const body = `{"taxonomy":4,"epoch":99,"segments":[3,0,1],"nonce":"${NONCE}","experiment":${JSON.stringify(bad)}}`;
+      expect(() => parseReport(body, withExperiment)).toThrow(expect.objectContaining({ statusCode: status, code }));
+    });
+
+    it('a server that runs no experiment refuses a report with one (422)', () => {
+      const body = writeReportBody({ taxonomy: 4, epoch: 99, segments: [3, 0, 1], nonce: NONCE, experiment: part });
+      expect(() => parseReport(body, rules)).toThrow(expect.objectContaining({ statusCode: 422, code: 'unknown_experiment' }));
+    });
+  });
 });

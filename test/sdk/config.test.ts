@@ -70,4 +70,21 @@ describe('src/config', () => {
     expect(config.server).toBeNull();
     expect(config.privacy.ohttp).toBeNull();
   });
+
+  it('experiments: the first valid one runs; each bad or extra entry is reported by index and ignored', () => {
+    expect(resolve({}).config.experiment).toBeNull();
+    const { config, warnings } = resolve({
+      experiments: [
+        { id: 'bad id', arms: ['control', 'personal'] },
+        { id: 'shelf-1', arms: ['control', 'personal'], split: [3, 1] },
+        { id: 'shelf-2', arms: ['control', 'personal'] },
+      ],
+    });
+    expect(config.experiment).toMatchObject({ id: 'shelf-1', split: [0.75, 0.25], outcomes: ['impression', 'click', 'cart', 'order', 'revenue'] });
+    expect(warnings).toEqual([
+      'init(config): experiments[0] id must be 1–64 letters, digits, ".", "_" or "-"; it is ignored',
+      'init(config): experiments[2] ("shelf-2"): one experiment runs at a time ("shelf-1"); it is ignored',
+    ]);
+    expect(resolve({ experiments: { id: 'x' } }).warnings).toEqual(['init(config): experiments must be an array of { id, arms, split? }; no experiment runs']);
+  });
 });

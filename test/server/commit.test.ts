@@ -132,3 +132,15 @@ describe.each([
     expect(server.db.prepare('SELECT reports FROM epoch_reports').get()).toEqual({ reports: 1 });
   });
 });
+
+describe('shuffledOrder (the order a batch is written in)', () => {
+  it('is a permutation for batches larger than one getRandomValues call can fill', async () => {
+    const { shuffledOrder } = await import('../../server/storage/store.ts');
+    const n = 40_000; // 160,000 bytes of randomness: over the 65,536-byte limit of one call
+    const order = shuffledOrder(n);
+    expect(new Set(order).size).toBe(n);
+    expect(Math.min(...order)).toBe(0);
+    expect(Math.max(...order)).toBe(n - 1);
+    expect(order.slice(20_000, 20_100)).not.toEqual(Array.from({ length: 100 }, (_, i) => 20_000 + i)); // shuffled past the first call's range too
+  });
+});

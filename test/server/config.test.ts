@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       tokensPerMinute: 600,
       ohttpGateway: false,
       ohttpKeyPaths: [],
+      experiment: null,
     });
     expect(loadConfig({})).toEqual({ ...DEFAULT_CONFIG });
   });
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
       tokensPerMinute: 60,
       ohttpGateway: true,
       ohttpKeyPaths: ['/etc/tacit/ohttp.pem', '/etc/tacit/ohttp-old.pem'],
+      experiment: null,
     });
   });
 
@@ -121,6 +123,11 @@ describe('loadConfig', () => {
     ['TACIT_TOKEN_PUBLIC_KEY', '/k.pem'], // without TACIT_TOKEN_ISSUER_URL
     ['TACIT_TOKEN_ISSUER_NAME', 'bad name'],
     ['TACIT_TOKENS_PER_MINUTE', '0'],
+    ['TACIT_EXPERIMENT', '{"id":"x"'],
+    ['TACIT_EXPERIMENT', '{"id":"x","arms":["control"]}'],
+    ['TACIT_EXPERIMENT', '{"id":"x","arms":["control","personal"],"epsilon":0}'],
+    ['TACIT_EXPERIMENT', '{"id":"x","arms":["control","personal"],"split":[1]}'],
+    ['TACIT_EXPERIMENT', '{"id":"x","arms":["control","personal"],"epsilon":4}'], // nothing left for the segments
   ])('rejects %s=%s with an error naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
@@ -142,5 +149,22 @@ describe('token settings', () => {
   it('refuse required tokens on PostgreSQL without a shared key (each process would make up its own)', () => {
     expect(() => loadConfig({ TACIT_REQUIRE_TOKEN: 'true', TACIT_DATABASE_URL: 'postgres://u@db/t' })).toThrow(/needs TACIT_TOKEN_KEY/);
     expect(loadConfig({ TACIT_REQUIRE_TOKEN: 'true', TACIT_DATABASE_URL: 'postgres://u@db/t', TACIT_TOKEN_KEY: '/k.pem' }).requireToken).toBe(true);
+  });
+});
+
+describe('TACIT_EXPERIMENT', () => {
+  it('reads one experiment; its ε comes out of the default ε of 4 unless TACIT_EPSILON says otherwise', () => {
+    const config = loadConfig({ TACIT_EXPERIMENT: '{"id":"shelf-1","arms":["control","personal"],"outcomes":["click","order"],"split":[3,1]}' });
+    expect(config.experiment).toEqual({
+      id: 'shelf-1',
+      arms: ['control', 'personal'],
+      outcomes: ['click', 'order'],
+      revenueBuckets: [25, 100, 250],
+      epsilon: 2,
+      split: [0.75, 0.25],
+    });
+    expect(config.epsilon).toBe(2);
+    expect(loadConfig({ TACIT_EXPERIMENT: '{"id":"e","arms":["control","personal"],"epsilon":1}' }).epsilon).toBe(3);
+    expect(loadConfig({ TACIT_EXPERIMENT: '{"id":"e","arms":["control","personal"],"epsilon":1}', TACIT_EPSILON: '4' }).epsilon).toBe(4);
   });
 });

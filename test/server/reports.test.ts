@@ -136,3 +136,47 @@ describe('GET /v1/params', () => {
     expect(response.json().error).toBe('not_found');
   });
 });
+
+describe('POST /v1/reports with an experiment part', () => {
+  const EXPERIMENT = { id: 'shelf-1', arms: ['control', 'personal'], outcomes: ['click', 'order'] as ('click' | 'order')[], revenueBuckets: [25, 100, 250], epsilon: 2, split: [0.5, 0.5] };
+  const withPart = (experiment: object) => reportBody(EPOCH0, [1, 0, 0]).replace(/}$/, `,"experiment":${JSON.stringify(experiment)}}`);
+
+  it('counts the segments and the part in one go; an unknown experiment or a value out of range counts nothing', async () => {
+    const running = await makeTestServer({ experiment: EXPERIMENT, epsilon: 2 });
+    try {
+      expect((await postReport(running.app, withPart({ id: 'shelf-1', arm: 1, outcome: 0, value: 1 }))).statusCode).toBe(202);
+      expect((await postReport(running.app, withPart({ id: 'shelf-1', arm: 1, outcome: 0, value: 1 }))).statusCode).toBe(202);
+      expect((await postReport(running.app, reportBody(EPOCH0, [2, 0, 0]))).statusCode).toBe(202); // no part: a device not in the test
+      const unknown = await postReport(running.app, withPart({ id: 'shelf-2', arm: 0, outcome: 0, value: 1 }));
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().error).toBe('unknown_experiment');
+      expect((await postReport(running.app, withPart({ id: 'shelf-1', arm: 0, outcome: 2, value: 1 }))).statusCode).toBe(400); // two outcomes only
+      expect(counters(running.db)).toMatchObject({ reports: [{ epoch: EPOCH0, reports: 3 }] });
+      expect(await running.store.experimentCounts({ experiment: 'shelf-1', epochSeconds: running.config.epochSeconds }, EPOCH0, EPOCH0)).toEqual([
+        { epoch: EPOCH0, arm: 1, outcome: 0, value: 1, count: 2 },
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a server without an experiment refuses a report with a part (422), so nothing is counted under a definition it does not know', async () => {
+    const response = await postReport(server.app, withPart({ id: 'shelf-1', arm: 0, outcome: 0, value: 1 }));
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ error: 'unknown_experiment', message: expect.stringMatching(/runs no experiment/) });
+    expect(counters(server.db)).toEqual({ reports: [], counts: [] });
+  });
+
+  it('publishes the experiment in GET /v1/params for devices to compare with their own', async () => {
+    const running = await makeTestServer({ experiment: EXPERIMENT, epsilon: 2 });
+    try {
+      const params = (await running.app.inject({ url: '/v1/params' })).json();
+      expect(params.experiment).toEqual({ id: 'shelf-1', arms: ['control', 'personal'], outcomes: ['click', 'order'], revenueBuckets: [25, 100, 250], epsilon: 2 });
+      expect(params.epsilon).toBe(2);
+      expect((await server.app.inject({ url: '/v1/params' })).json()).not.toHaveProperty('experiment');
+    } finally {
+      await running.close();
+    }
+  });
+});
+

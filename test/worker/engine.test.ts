@@ -76,6 +76,20 @@ describe('Engine', () => {
     expect(engine.profileSummary().map((c) => c.itemId ?? c.query)).toEqual(expect.arrayContaining(['p1', 'p2', 'p3', 'trail shoes']));
   });
 
+  it("an experiment's control arm: the fallback ranking under the same shelf rules (bought items left out)", async () => {
+    const engine = newEngine();
+    await engine.init(config());
+    await store([
+      { event: 'Product Viewed', properties: { product_id: 'p1' } },
+      { event: 'Order Completed', properties: { order_id: 'o1', products: [{ product_id: 'p3' }] } },
+    ]);
+    const control = await engine.recommend({ limit: 10, strategy: 'control' });
+    expect(control.strategy).toMatch(/^fallback:/);
+    expect(control.items.map((r) => r.id)).not.toContain('p3');
+    expect(control.items.every((r) => r.reason.because.length === 0)).toBe(true); // popularity or shop order: nothing personal
+    expect((await engine.recommend({ limit: 10 })).strategy).toBe('profile');
+  });
+
   it('persists the profile: a reload applies only the events stored since', async () => {
     const first = newEngine();
     await first.init(config());

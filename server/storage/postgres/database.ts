@@ -82,6 +82,21 @@ const MIGRATIONS: readonly (string | ((context: MigrationContext) => string))[] 
     PRIMARY KEY (epoch_seconds, epoch, token)
   );
   `,
+  // version 3: the counters of an experiment (core/experiments.ts), sharded like the others: per
+  // epoch, how many reports of an arm carried an outcome with a (randomized) value.
+  `
+  CREATE TABLE experiment_counts (
+    experiment    TEXT     NOT NULL,   -- the experiment id
+    epoch_seconds INTEGER  NOT NULL,
+    epoch         BIGINT   NOT NULL,
+    arm           SMALLINT NOT NULL,   -- index into the experiment's arms
+    outcome       SMALLINT NOT NULL,   -- index into its outcomes
+    value         SMALLINT NOT NULL,   -- the randomized value reported
+    shard         SMALLINT NOT NULL,
+    count         BIGINT   NOT NULL,   -- this shard's part
+    PRIMARY KEY (experiment, epoch_seconds, epoch, arm, outcome, value, shard)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,6 +24,8 @@ import {
   type CountedReport,
   type EpochCounts,
   type EpochKey,
+  type ExperimentCountRow,
+  type ExperimentKey,
   type ReleaseSeries,
   type ReportOutcome,
   type Store,
@@ -51,6 +53,15 @@ const SQL = {
     INSERT INTO epoch_counts (taxonomy, epoch_seconds, epoch, value, shard, count)
     SELECT t, s, e, v, $6, c FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::int[], $5::bigint[]) AS u(t, s, e, v, c) ORDER BY t, s, e, v
     ON CONFLICT (taxonomy, epoch_seconds, epoch, value, shard) DO UPDATE SET count = epoch_counts.count + EXCLUDED.count`,
+  addExperimentCounts: `
+    INSERT INTO experiment_counts (experiment, epoch_seconds, epoch, arm, outcome, value, shard, count)
+    SELECT x, s, e, a, o, v, $8, c FROM unnest($1::text[], $2::int[], $3::bigint[], $4::int[], $5::int[], $6::int[], $7::bigint[]) AS u(x, s, e, a, o, v, c)
+    ORDER BY x, s, e, a, o, v
+    ON CONFLICT (experiment, epoch_seconds, epoch, arm, outcome, value, shard) DO UPDATE SET count = experiment_counts.count + EXCLUDED.count`,
+  selectExperiment: `
+    SELECT epoch, arm, outcome, value, SUM(count) AS count FROM experiment_counts
+    WHERE experiment = $1 AND epoch_seconds = $2 AND epoch BETWEEN $3 AND $4
+    GROUP BY epoch, arm, outcome, value ORDER BY epoch, arm, outcome, value`,
   addReports: `
     INSERT INTO epoch_reports (taxonomy, epoch_seconds, epoch, shard, reports)
     SELECT t, s, e, $5, n FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[]) AS u(t, s, e, n) ORDER BY t, s, e
@@ -126,6 +137,8 @@ export class PostgresStore implements Store {
       if (sums.length === 0) return;
       const counts = sums.flatMap((sum) => sum.counts.map(([value, count]) => [sum.taxonomy, sum.epochSeconds, sum.epoch, value, count]));
       await client.query(SQL.addCounts, [...[0, 1, 2, 3, 4].map((column) => counts.map((row) => row[column])), shard]);
+      const cells = sums.flatMap((sum) => sum.experiments.map((cell) => [cell.id, sum.epochSeconds, sum.epoch, cell.arm, cell.outcome, cell.value, cell.count] as const));
+      if (cells.length > 0) await client.query(SQL.addExperimentCounts, [...[0, 1, 2, 3, 4, 5, 6].map((column) => cells.map((row) => row[column])), shard]);
       await client.query(SQL.addReports, [sums.map((s) => s.taxonomy), sums.map((s) => s.epochSeconds), sums.map((s) => s.epoch), sums.map((s) => s.reports), shard]);
     });
     return outcomes as ReportOutcome[];
@@ -133,6 +146,16 @@ export class PostgresStore implements Store {
 
   async epochCounts(key: EpochKey): Promise<EpochCounts | null> {
     return readCounts(this.pool, key);
+  }
+
+  async experimentCounts({ experiment, epochSeconds }: ExperimentKey, fromEpoch: number, toEpoch: number): Promise<ExperimentCountRow[]> {
+    const { rows } = await this.pool.query<{ epoch: string; arm: number; outcome: number; value: number; count: string }>(SQL.selectExperiment, [
+      experiment,
+      epochSeconds,
+      fromEpoch,
+      toEpoch,
+    ]);
+    return rows.map((row) => ({ epoch: toNumber(row.epoch), arm: row.arm, outcome: row.outcome, value: row.value, count: toNumber(row.count) }));
   }
 
   async firstEpoch({ taxonomy, epochSeconds }: ReleaseSeries): Promise<number | null> {

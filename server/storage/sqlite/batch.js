@@ -4,7 +4,8 @@
 //
 // One call is one transaction: each report's nonce is recorded (a nonce already there is a resend:
 // not counted again), its token is marked spent (a token already spent refuses the report, and its
-// nonce is taken back), and the counted reports' sums are added to the counters in key order. The
+// nonce is taken back), and the counted reports' sums (segments, and experiment parts) are added to
+// the counters in key order. The
 // caller passes the reports in a shuffled order, so nothing written follows the order of arrival.
 
 import { sumReports } from '../sums.js';
@@ -17,6 +18,10 @@ export function prepareBatchCommit(db) {
   const addCount = db.prepare(
     `INSERT INTO epoch_counts (taxonomy, epoch_seconds, epoch, value, count) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (taxonomy, epoch_seconds, epoch, value) DO UPDATE SET count = count + excluded.count`,
+  );
+  const addExperimentCount = db.prepare(
+    `INSERT INTO experiment_counts (experiment, epoch_seconds, epoch, arm, outcome, value, count) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (experiment, epoch_seconds, epoch, arm, outcome, value) DO UPDATE SET count = count + excluded.count`,
   );
   // Written last: its trigger refuses an epoch that is already released, which rolls back the whole batch.
   const addReports = db.prepare(
@@ -40,6 +45,7 @@ export function prepareBatchCommit(db) {
     }
     for (const sum of sumReports(counted)) {
       for (const [value, count] of sum.counts) addCount.run(sum.taxonomy, sum.epochSeconds, sum.epoch, value, count);
+      for (const cell of sum.experiments) addExperimentCount.run(cell.id, sum.epochSeconds, sum.epoch, cell.arm, cell.outcome, cell.value, cell.count);
       addReports.run(sum.taxonomy, sum.epochSeconds, sum.epoch, sum.reports);
     }
     return outcomes;

@@ -122,6 +122,21 @@ const MIGRATIONS: readonly (string | ((context: MigrationContext) => string))[] 
     PRIMARY KEY (epoch_seconds, epoch, token)
   ) WITHOUT ROWID;
   `,
+  // version 4: the counters of an experiment (core/experiments.ts): per epoch, how many reports of an
+  // arm carried an outcome with a (randomized) value. Written in the batch's transaction, before the
+  // report total whose trigger refuses released epochs, so a refused batch counts none of them.
+  `
+  CREATE TABLE experiment_counts (
+    experiment    TEXT    NOT NULL,     -- the experiment id
+    epoch_seconds INTEGER NOT NULL,
+    epoch         INTEGER NOT NULL,
+    arm           INTEGER NOT NULL,     -- index into the experiment's arms
+    outcome       INTEGER NOT NULL,     -- index into its outcomes
+    value         INTEGER NOT NULL,     -- the randomized value reported
+    count         INTEGER NOT NULL,
+    PRIMARY KEY (experiment, epoch_seconds, epoch, arm, outcome, value)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,8 @@ import {
   type CountedReport,
   type EpochCounts,
   type EpochKey,
+  type ExperimentCountRow,
+  type ExperimentKey,
   type ReleaseSeries,
   type ReportOutcome,
   type Store,
@@ -52,6 +54,10 @@ function prepareStatements(db: SqliteDatabase) {
     sweep: prepareSweep(db),
     selectReports: db.prepare<[number, number, number], { reports: number }>(
       'SELECT reports FROM epoch_reports WHERE taxonomy = ? AND epoch_seconds = ? AND epoch = ?',
+    ),
+    selectExperiment: db.prepare<[string, number, number, number], ExperimentCountRow>(
+      `SELECT epoch, arm, outcome, value, count FROM experiment_counts
+       WHERE experiment = ? AND epoch_seconds = ? AND epoch BETWEEN ? AND ? ORDER BY epoch, arm, outcome, value`,
     ),
     selectCounts: db.prepare<[number, number, number], { value: number; count: number }>(
       'SELECT value, count FROM epoch_counts WHERE taxonomy = ? AND epoch_seconds = ? AND epoch = ?',
@@ -114,6 +120,10 @@ export class SqliteStore implements Store {
 
   async epochCounts(key: EpochKey): Promise<EpochCounts | null> {
     return this.readCounts(key);
+  }
+
+  async experimentCounts({ experiment, epochSeconds }: ExperimentKey, fromEpoch: number, toEpoch: number): Promise<ExperimentCountRow[]> {
+    return this.sql.selectExperiment.all(experiment, epochSeconds, fromEpoch, toEpoch);
   }
 
   private readCounts({ taxonomy, epochSeconds, epoch }: EpochKey): EpochCounts | null {

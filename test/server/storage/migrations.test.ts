@@ -1,6 +1,6 @@
 // Migrations: a database written by an earlier server version opens with its counters and releases
-// intact, keyed by the epoch length the upgraded server is configured with (SQLite v1 → v3,
-// PostgreSQL v1 → v2).
+// intact, keyed by the epoch length the upgraded server is configured with (SQLite v1 → v4,
+// PostgreSQL v1 → v3), and gets the experiment counters.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,9 @@ async function expectMigrated(store: Store): Promise<void> {
   expect(await store.epochCounts({ ...key, epochSeconds: 604_800 })).toBeNull();
   await store.addReports([{ ...key, segments: [4, 0, 0], nonce: 'after-the-upgrade-0001', tokenId: null }]);
   expect((await store.epochCounts(key))?.reports).toBe(8);
+  // The experiment counters of the latest schema (SQLite v4, PostgreSQL v3) are there too.
+  await store.addReports([{ ...key, segments: [0, 0, 0], nonce: 'after-the-upgrade-0003', tokenId: null, experiment: { id: 'e', arm: 1, outcome: 0, value: 1 } }]);
+  expect(await store.experimentCounts({ experiment: 'e', epochSeconds: 300 }, 5000, 5000)).toEqual([{ epoch: 5000, arm: 1, outcome: 0, value: 1, count: 1 }]);
   await expect(store.addReports([{ ...key, epoch: 4990, segments: [4, 0, 0], nonce: 'after-the-upgrade-0002', tokenId: null }])).rejects.toBeInstanceOf(
     EpochReleasedError,
   );

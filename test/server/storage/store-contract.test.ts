@@ -154,6 +154,37 @@ describe.each(BACKENDS)('Store on %s', (_name, open) => {
     expect(await store.addReports([{ ...closed }])).toEqual(['counted']); // forgotten (the server refuses closed epochs before this)
   });
 
+  it('counts experiment parts per epoch, arm, outcome and value, apart from other experiments and epoch lengths; a resend once', async () => {
+    const { store, another } = await openTracked();
+    const second = await another();
+    const part = (arm: number, outcome: number, value: number, id = 'shelf-1') => ({ id, arm, outcome, value });
+    const resent = report(16, [1, 0, 0], { experiment: part(0, 1, 1) });
+    await store.addReports([resent, report(16, [2, 0, 0], { experiment: part(1, 1, 1) }), report(16, [3, 0, 0], { experiment: part(1, 1, 1) })]);
+    await second.addReports([{ ...resent }, report(16, [0, 0, 0], { experiment: part(1, 4, 3) }), report(17, [0, 0, 0], { experiment: part(0, 0, 0) })]);
+    await store.addReports([report(16, [0, 0, 0], { experiment: part(0, 1, 1, 'other') }), report(16, [0, 0, 0], { epochSeconds: 300, experiment: part(0, 1, 1) })]);
+    await store.addReports([report(16, [4, 0, 0])]); // no experiment part: segments only
+    expect(await store.experimentCounts({ experiment: 'shelf-1', epochSeconds: WEEK }, 16, 17)).toEqual([
+      { epoch: 16, arm: 0, outcome: 1, value: 1, count: 1 },
+      { epoch: 16, arm: 1, outcome: 1, value: 1, count: 2 },
+      { epoch: 16, arm: 1, outcome: 4, value: 3, count: 1 },
+      { epoch: 17, arm: 0, outcome: 0, value: 0, count: 1 },
+    ]);
+    expect(await store.experimentCounts({ experiment: 'shelf-1', epochSeconds: WEEK }, 17, 20)).toEqual([{ epoch: 17, arm: 0, outcome: 0, value: 0, count: 1 }]);
+    expect(await store.experimentCounts({ experiment: 'other', epochSeconds: WEEK }, 0, 100)).toEqual([{ epoch: 16, arm: 0, outcome: 1, value: 1, count: 1 }]);
+    expect(await store.experimentCounts({ experiment: 'shelf-1', epochSeconds: 300 }, 0, 100)).toEqual([{ epoch: 16, arm: 0, outcome: 1, value: 1, count: 1 }]);
+    expect(await store.experimentCounts({ experiment: 'none', epochSeconds: WEEK }, 0, 100)).toEqual([]);
+    expect((await store.epochCounts(key(16)))?.reports).toBe(6); // the segments of the same reports, counted once each
+  });
+
+  it('a batch refused for a released epoch counts none of its experiment parts', async () => {
+    const { store } = await openTracked();
+    await store.addReports([report(32, [1, 0, 0], { experiment: { id: 'x', arm: 0, outcome: 0, value: 1 } })]);
+    await store.releaseOnce(key(32), () => '{}');
+    const batch = [report(33, [1, 0, 0], { experiment: { id: 'x', arm: 1, outcome: 0, value: 1 } }), report(32, [1, 0, 0], { experiment: { id: 'x', arm: 0, outcome: 0, value: 1 } })];
+    await expect(store.addReports(batch)).rejects.toBeInstanceOf(EpochReleasedError);
+    expect(await store.experimentCounts({ experiment: 'x', epochSeconds: WEEK }, 0, 100)).toEqual([{ epoch: 32, arm: 0, outcome: 0, value: 1, count: 1 }]);
+  });
+
   it('computes a release once from the final counters and serves the stored one after that', async () => {
     const { store } = await openTracked();
     const epoch20 = key(20);
