@@ -3,7 +3,7 @@
 // bench/results/latest.json (one object per benchmark) and bench/results/latest.md (the table), which it
 // also prints.
 //
-// Options: --only=sizes,rank,ingest,embed,wasm-compile,loading,main-thread,first-recommendation,memory (writes
+// Options: --only=sizes,rank,ingest,embed,wasm-compile,loading,main-thread,first-recommendation,memory,ohttp (writes
 //          bench/results/tmp/partial.{json,md} instead)   --skip-build
 //          BENCH_INGEST_SECONDS (default 30)
 
@@ -19,6 +19,7 @@ import { benchLoading } from './loading.ts';
 import { benchRank } from './rank.ts';
 import { benchSizes } from './sizes.ts';
 import { benchMainThread } from './track.ts';
+import { benchOhttp } from './ohttp.ts';
 import { benchWasmCompile } from './wasm-compile.ts';
 import { CHROMIUM } from './lib/browser.ts';
 import { DIST_TACIT, RESULTS_DIR, ROOT, TMP_DIR } from './lib/paths.ts';
@@ -68,6 +69,7 @@ const BENCHES: Bench[] = [
   { id: 'memory', title: 'memory', browser: true, run: () => benchMemory() },
   { id: 'embed', title: 'embedding throughput and latency', browser: true, run: () => benchEmbed() },
   { id: 'ingest', title: 'server ingest', run: () => benchIngest(Number(process.env.BENCH_INGEST_SECONDS ?? 30)) },
+  { id: 'ohttp', title: 'reports through an OHTTP relay (server and device cost, bytes)', run: () => benchOhttp() },
 ];
 
 function defaultModelDim(): number {

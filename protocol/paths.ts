@@ -16,5 +16,9 @@ export const TOKENS_PATH = '/v1/tokens';
 export const ISSUER_DIRECTORY_PATH = '/.well-known/private-token-issuer-directory';
 /** The health check, for load balancers: 200 while the server takes reports, 503 while it drains or its database is down. */
 export const HEALTH_PATH = '/health';
+/** Oblivious HTTP (RFC 9458): the gateway's key configurations (application/ohttp-keys), for the shop's config and its relay. */
+export const OHTTP_KEYS_PATH = '/v1/ohttp-keys';
+/** Oblivious HTTP: where a relay posts encapsulated reports (message/ohttp-req). */
+export const GATEWAY_PATH = '/v1/gateway';
 /** An A/B test's results: per-arm rates with 95% intervals, the lift, warnings, the power calculator. */
 export const EXPERIMENTS_PATH = '/v1/experiments';

@@ -23,6 +23,8 @@ import { ConnectionRateLimiter } from './rate-limit.ts';
 import { ReleaseService } from './release-service.ts';
 import { aggregatesRoutes } from './routes/aggregates.ts';
 import { dashboardRoute } from './routes/dashboard.ts';
+import { gatewayRoutes } from './routes/gateway.ts';
+import { loadGatewayKeys } from './gateway/keys.ts';
 import { experimentsRoute } from './routes/experiments.ts';
 import { healthRoute } from './routes/health.ts';
 import { paramsRoute } from './routes/params.ts';
@@ -87,6 +89,7 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     maxBatch: options.commitMaxBatch,
   });
   const tokenKeys = await loadTokenKeys(config);
+  const gatewayKeys = await loadGatewayKeys(config);
   const releases = new ReleaseService({
     store,
     taxonomy,
@@ -159,6 +162,8 @@ export async function createApp(config: ServerConfig, store: Store, options: App
     const limits = { perAddress: config.tokensPerAddress, perMinute: config.tokensPerMinute, epochSeconds: config.epochSeconds, now };
     tokensRoutes(app, { issuer: new TokenIssuer({ ...tokenKeys, privateKey: tokenKeys.privateKey }, limits), keys: tokenKeys });
   }
+  // Reports encapsulated for Oblivious HTTP, through a relay that hides the device's address (RFC 9458).
+  if (gatewayKeys) gatewayRoutes(app, { keys: gatewayKeys, maxBody: config.maxBody });
   aggregatesRoutes(app, { releases, taxonomy, epochSeconds: config.epochSeconds, currentEpoch });
   const tokens = tokenKeys === null ? 'off' : config.requireToken ? 'required' : 'optional';
   const flushQueuedReports = () => committer.flush();

@@ -82,6 +82,17 @@ export interface ServerConfig {
   /** tokens this process issues per minute in all (TACIT_TOKENS_PER_MINUTE, default 600) */
   tokensPerMinute: number;
   /**
+   * Oblivious HTTP gateway (RFC 9458, server/routes/gateway.ts): reports encapsulated by devices come
+   * through a relay to POST /v1/gateway; GET /v1/ohttp-keys publishes the key configuration
+   * (TACIT_OHTTP_GATEWAY, default false; on whenever TACIT_OHTTP_KEY is set)
+   */
+  ohttpGateway: boolean;
+  /**
+   * the gateway's X25519 private keys, PKCS#8 PEM files (TACIT_OHTTP_KEY, comma-separated: the first is
+   * published first, the others still decrypt while devices move to it); none: a key made at start
+   */
+  ohttpKeyPaths: string[];
+  /**
    * the A/B test devices report on (TACIT_EXPERIMENT, JSON {"id","arms",["outcomes"],["revenueBuckets"],
    * ["epsilon"],["split"]}, core/experiments.ts), or null; published in GET /v1/params, results at
    * GET /v1/experiments
@@ -114,6 +125,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   tokenIssuerName: 'tacit',
   tokensPerAddress: 4,
   tokensPerMinute: 600,
+  ohttpGateway: false,
+  ohttpKeyPaths: [],
   experiment: null,
 });
 
@@ -231,6 +244,12 @@ function tokenSettings(env: Env) {
   };
 }
 
+/** The OHTTP gateway: on with a key file (or several, during a rotation), or asked for with a key made at start. */
+function ohttpSettings(env: Env): Pick<ServerConfig, 'ohttpGateway' | 'ohttpKeyPaths'> {
+  const ohttpKeyPaths = (raw(env, 'TACIT_OHTTP_KEY') ?? '').split(',').map((path) => path.trim()).filter((path) => path !== '');
+  return { ohttpGateway: ohttpKeyPaths.length > 0 || boolean(env, 'TACIT_OHTTP_GATEWAY', DEFAULT_CONFIG.ohttpGateway), ohttpKeyPaths };
+}
+
 /** TACIT_EXPERIMENT: one experiment as JSON, checked as devices check theirs. */
 function experimentSetting(env: Env, name: string): ServerExperiment | null {
   const text = raw(env, name);
@@ -286,11 +305,16 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     requestTimeoutMs: integer(env, 'TACIT_REQUEST_TIMEOUT_MS', DEFAULT_CONFIG.requestTimeoutMs, 1000, 300_000),
     maxConnections: integer(env, 'TACIT_MAX_CONNECTIONS', DEFAULT_CONFIG.maxConnections, 1, 1_000_000),
     ...tokenSettings(env),
+    ...ohttpSettings(env),
     experiment,
   };
   if (config.requireToken && config.databaseUrl !== null && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
     // Without a key file each process would make up its own key, and refuse the tokens of the others.
     throw new ConfigError('TACIT_REQUIRE_TOKEN with TACIT_DATABASE_URL needs TACIT_TOKEN_KEY (one issuer key shared by every process) or TACIT_TOKEN_PUBLIC_KEY');
+  }
+  if (config.ohttpGateway && config.databaseUrl !== null && config.ohttpKeyPaths.length === 0) {
+    // Devices carry one key configuration: every process must decrypt with the same key.
+    throw new ConfigError('TACIT_OHTTP_GATEWAY with TACIT_DATABASE_URL needs TACIT_OHTTP_KEY (one gateway key shared by every process)');
   }
   return config;
 }

@@ -58,4 +58,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   if (config.requireToken && config.tokenKeyPath === null && config.tokenPublicKeyPath === null) {
     console.log('tacit server: report tokens required, with an issuer key made for this process only (set TACIT_TOKEN_KEY to keep one across restarts)');
   }
+  if (app.ohttpKeyConfig !== undefined) {
+    const made = config.ohttpKeyPaths.length === 0 ? ', made for this process only (set TACIT_OHTTP_KEY to keep one)' : '';
+    console.log(`tacit server: OHTTP gateway on; devices' privacy.ohttp.keyConfig: ${app.ohttpKeyConfig}${made}`);
+  }
 }

@@ -38,6 +38,8 @@ export interface ResolvedConfig {
     /** Largest ε spent in any 365 days; null: derived from the two above (core/privacy-accountant.ts). */
     maxEpsilonPerYear: number | null;
     respectGlobalPrivacyControl: boolean;
+    /** Reports through this OHTTP relay (reports/ohttp-transport.ts); null: straight to the server. */
+    ohttp: { relay: string; keyConfig: string } | null;
   };
   segments: { maxSegments: number; threshold: number };
   /**
@@ -59,7 +61,7 @@ export const DEFAULTS = Object.freeze({
   retention: { maxAgeDays: 90, maxEvents: 5000 },
   model: { id: DEFAULT_MODEL_ID, dtype: 'q8', pooling: 'mean', normalize: true, backend: 'auto', path: 'models/' },
   ranking: DEFAULT_RANKING,
-  privacy: { maxEpsilon: DEFAULT_MAX_EPSILON, minEpochSeconds: DEFAULT_MIN_EPOCH_SECONDS, maxEpsilonPerYear: null, respectGlobalPrivacyControl: true },
+  privacy: { maxEpsilon: DEFAULT_MAX_EPSILON, minEpochSeconds: DEFAULT_MIN_EPOCH_SECONDS, maxEpsilonPerYear: null, respectGlobalPrivacyControl: true, ohttp: null },
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
   debug: false,
@@ -146,10 +148,14 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     }
   }
 
+  // A relay the shop asked for but that cannot be used turns reports off: sending them straight to the
+  // server instead would show it the address the shop meant to hide.
+  const ohttp = relaySettings(privacy.ohttp, context);
+
   return Object.freeze({
     catalog: url('catalog', context.pageUrl),
     catalogVectors: url('catalogVectors', context.pageUrl),
-    server: url('server', context.pageUrl),
+    server: ohttp === 'invalid' ? null : url('server', context.pageUrl),
     consent: choice('consent', c.consent, ['granted', 'pending'] as const, DEFAULTS.consent),
     baseUrl,
     retention: {
@@ -174,6 +180,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
       maxEpsilonPerYear:
         privacy.maxEpsilonPerYear === undefined ? DEFAULTS.privacy.maxEpsilonPerYear : number('privacy.maxEpsilonPerYear', privacy.maxEpsilonPerYear, 0, positive, 'must be a number > 0') || null,
       respectGlobalPrivacyControl: flag('privacy.respectGlobalPrivacyControl', privacy.respectGlobalPrivacyControl, DEFAULTS.privacy.respectGlobalPrivacyControl),
+      ohttp: ohttp === 'invalid' ? null : ohttp,
     },
     segments: {
       maxSegments: number('segments.maxSegments', segments.maxSegments, DEFAULTS.segments.maxSegments, (n) => Number.isInteger(n) && n >= 0, 'must be an integer ≥ 0'),
@@ -184,6 +191,30 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
     debug: flag('debug', c.debug, DEFAULTS.debug),
   });
+}
+
+/**
+ * privacy.ohttp: an https relay URL (plain http on loopback only: tests and local demos) and a base64url
+ * key configuration. The key configuration's bytes are read when the first report goes out
+ * (reports/ohttp-transport.ts), so the page's bundle carries no OHTTP code.
+ */
+function relaySettings(value: unknown, context: ResolveContext): { relay: string; keyConfig: string } | null | 'invalid' {
+  if (value === undefined) return DEFAULTS.privacy.ohttp;
+  const invalid = (key: string, why: string) => {
+    context.warn('invalid-config', `init(config): ${key} ${why}; no report will be sent`);
+    return 'invalid' as const;
+  };
+  if (!isObject(value)) return invalid('privacy.ohttp', 'must be an object { relay, keyConfig }');
+  let relay: URL | null = null;
+  try {
+    relay = typeof value.relay === 'string' ? new URL(value.relay, context.pageUrl) : null;
+  } catch {
+    // reported below
+  }
+  const loopback = relay !== null && ['localhost', '127.0.0.1', '[::1]'].includes(relay.hostname);
+  if (relay === null || !(relay.protocol === 'https:' || (relay.protocol === 'http:' && loopback))) return invalid('privacy.ohttp.relay', 'must be an https URL');
+  if (typeof value.keyConfig !== 'string' || !/^[A-Za-z0-9_-]{8,}={0,2}$/.test(value.keyConfig)) return invalid('privacy.ohttp.keyConfig', 'must be the base64url key configuration the server prints at start');
+  return { relay: relay.href, keyConfig: value.keyConfig };
 }
 
 /** The experiment to run: the first valid entry; each bad or extra entry is reported and ignored. */

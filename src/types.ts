@@ -47,6 +47,15 @@ export interface PrivacyConfig {
   maxEpsilonPerYear?: number;
   /** Honour navigator.globalPrivacyControl as a denial. Default true. */
   respectGlobalPrivacyControl?: boolean;
+  /**
+   * Send the report through an Oblivious HTTP relay (RFC 9458), run by someone other than the shop: the
+   * relay sees the shopper's address but not the report, the server the report but not the address.
+   * `relay`: the relay's URL (https; plain http only on localhost); `keyConfig`: base64url of the
+   * server's key configuration (the server prints it at start), shipped in this config so that every
+   * device encrypts to the same key. Without it reports go straight to the server. An invalid value
+   * turns reports off (never sent straight instead). Parameters and tokens still come from the server.
+   */
+  ohttp?: { relay: string; keyConfig: string };
 }
 
 /**

@@ -259,6 +259,9 @@ export class ReportSync {
   }
 
   private async send(store: Store, { unloading, force }: { unloading: boolean; force: boolean }): Promise<RunResult> {
+    // Through a relay the report is encrypted first (asynchronous WebCrypto work a closing page may not
+    // finish): it waits for the next page instead of being lost.
+    if (unloading && this.host.config.privacy.ohttp) return { sent: false, reason: 'reports go through the relay only while a page is open' };
     const waiting = this.lastKnown?.pending;
     if (waiting?.needsToken && !unloading) await this.tokenClient.renew(store, waiting, reportRules(this.params!), this.params!.epochSeconds);
     const now = this.now();
@@ -278,15 +281,7 @@ export class ReportSync {
     });
     if (!claimed) return { sent: false, reason: 'nothing due' };
     const report: PendingReport = claimed;
-    const request = this.fetch(new URL(REPORTS_PATH, this.server).href, {
-      method: 'POST',
-      body: report.body,
-      headers: { 'content-type': 'text/plain' },
-      keepalive: true,
-      credentials: 'omit',
-      mode: 'cors',
-      referrerPolicy: 'no-referrer',
-    });
+    const request = this.post(report.body);
     if (unloading) {
       request.catch(() => {});
       await this.finish(store, report, { status: 'unconfirmed', ack: null, done: true });
@@ -312,6 +307,14 @@ export class ReportSync {
     await this.finish(store, report, { status, ack, done: accepted || permanent, retryAfterMs, needsToken });
     this.host.emit('report', { body: report.body, status, ack });
     return { sent: accepted, status, ack };
+  }
+
+  /** The report to the server: straight, or through the shop's OHTTP relay (that code is loaded only then). */
+  private post(body: string): Promise<Response> {
+    const url = new URL(REPORTS_PATH, this.server).href;
+    const ohttp = this.host.config.privacy.ohttp;
+    if (ohttp) return import('./ohttp-transport.ts').then((relay) => relay.postThroughRelay(ohttp, url, body, this.fetch, (message) => this.host.warn('invalid-config', message)));
+    return this.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: true, credentials: 'omit', mode: 'cors', referrerPolicy: 'no-referrer' });
   }
 
   private async finish(
@@ -366,6 +369,7 @@ export class ReportSync {
         ledger: state?.ledger ?? [],
         reportingSince: state ? new Date(state.since).toISOString() : null,
         plannedAt: state?.plan ? new Date(state.plan.at).toISOString() : null,
+        relay: this.host.config.privacy.ohttp?.relay ?? null,
         tokens: this.tokenClient.params ? { required: this.tokenClient.params.required, issuer: this.tokenClient.params.issuerName, held: Boolean(state?.token) } : null,
       },
       lastReport: state?.last ?? null,

@@ -47,6 +47,30 @@ describe('src/config', () => {
     expect(config.ranking.lambda).toBe(DEFAULTS.ranking.lambda);
   });
 
+  it('privacy.ohttp: the relay and key configuration as given; without it reports go straight', () => {
+    const keyConfig = 'AQAgMeHwWnQBAhFSIOmvkY9zhnSuyV9U224E63Baro55gVUACAABAAEAAQAD'; // RFC 9458 Appendix A's
+    const { config, warnings } = resolve({ server: 'https://stats.test', privacy: { ohttp: { relay: 'https://relay.example/tacit', keyConfig } } });
+    expect(warnings).toEqual([]);
+    expect(config.privacy.ohttp).toEqual({ relay: 'https://relay.example/tacit', keyConfig });
+    expect(config.server).toBe('https://stats.test/');
+    expect(resolve({ server: 'https://stats.test' }).config.privacy.ohttp).toBeNull();
+    expect(resolve({ privacy: { ohttp: { relay: 'http://127.0.0.1:8080/r', keyConfig } } }).warnings).toEqual([]); // loopback: tests, local demos
+  });
+
+  it.each([
+    [{ relay: 'http://relay.example/tacit', keyConfig: 'AQAgMeHwWnQBAhFS' }, /privacy.ohttp.relay must be an https URL/],
+    [{ relay: 'https://relay.example/tacit', keyConfig: 'not base64url!' }, /privacy.ohttp.keyConfig must be the base64url key configuration/],
+    [{ relay: 42, keyConfig: 'AQAgMeHwWnQBAhFS' }, /privacy.ohttp.relay must be an https URL/],
+    ['https://relay.example', /privacy.ohttp must be an object/],
+  ])('an unusable privacy.ohttp %j turns reports off (never straight to the server instead)', (ohttp, message) => {
+    const { config, warnings } = resolve({ server: 'https://stats.test', privacy: { ohttp } });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(message);
+    expect(warnings[0]).toMatch(/no report will be sent/);
+    expect(config.server).toBeNull();
+    expect(config.privacy.ohttp).toBeNull();
+  });
+
   it('experiments: the first valid one runs; each bad or extra entry is reported by index and ignored', () => {
     expect(resolve({}).config.experiment).toBeNull();
     const { config, warnings } = resolve({

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       tokenIssuerName: 'tacit',
       tokensPerAddress: 4,
       tokensPerMinute: 600,
+      ohttpGateway: false,
+      ohttpKeyPaths: [],
       experiment: null,
     });
     expect(loadConfig({})).toEqual({ ...DEFAULT_CONFIG });
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       TACIT_TOKEN_ISSUER_NAME: 'shop.example',
       TACIT_TOKENS_PER_ADDRESS: '0',
       TACIT_TOKENS_PER_MINUTE: '60',
+      TACIT_OHTTP_KEY: '/etc/tacit/ohttp.pem, /etc/tacit/ohttp-old.pem',
     });
     expect(config).toEqual({
       port: 9000,
@@ -84,6 +87,8 @@ describe('loadConfig', () => {
       tokenIssuerName: 'shop.example',
       tokensPerAddress: 0,
       tokensPerMinute: 60,
+      ohttpGateway: true,
+      ohttpKeyPaths: ['/etc/tacit/ohttp.pem', '/etc/tacit/ohttp-old.pem'],
       experiment: null,
     });
   });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
-import { makeConfig } from '../../../server/config.ts';
+import { makeConfig, type ServerConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
@@ -183,20 +183,22 @@ export function isDocumentedReport(body: string | null): boolean {
 export interface StatsServer {
   url: string;
   store: SqliteStore;
+  app: Awaited<ReturnType<typeof createApp>>;
   reports(): number;
   close(): Promise<void>;
 }
 
 /** The aggregation server in process, allowing the test site's origin. Week-long epochs: what devices accept by default. */
-export async function startStatsServer(origin: string, epochSeconds = STATS_EPOCH_SECONDS): Promise<StatsServer> {
+export async function startStatsServer(origin: string, epochSeconds = STATS_EPOCH_SECONDS, overrides: Partial<ServerConfig> = {}): Promise<StatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tacit-faults-'));
   const store = await openSqliteStore(join(dir, 'db.sqlite'));
   const db = store.database;
-  const app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000 }), store);
+  const app = await createApp(makeConfig({ ...testTokenSettings(), epochSeconds, epsilon: 4, slots: 3, origins: [origin], rateBurst: 1000, ratePerMinute: 100_000, ...overrides }), store);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
     store,
+    app,
     reports: () => (db.prepare('SELECT COALESCE(SUM(reports), 0) AS n FROM epoch_reports').get() as { n: number }).n,
     close: async () => {
       await app.close();
