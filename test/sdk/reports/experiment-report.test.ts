@@ -17,7 +17,7 @@ import { createApp } from '../../../server/app.ts';
 import { makeConfig, type ServerConfig, type ServerExperiment } from '../../../server/config.ts';
 import { loadTaxonomy } from '../../../server/taxonomy-file.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
-import { KV_KEYS } from '../../../src/storage/schema.ts';
+import { KV_KEYS } from '../../../worker/storage/schema.ts';
 import type { TacitConfig } from '../../../src/types.ts';
 import { testTokenSettings } from '../../support/token-key.ts';
 import { reportTab } from './report-host.ts';
