@@ -1,8 +1,9 @@
 // The public object: every method of the SDK behind a guard, so nothing Tacit does can throw into the
 // host page. Synchronous throws and rejections both become a warning and a safe resolved value.
 
-import { Tacit, VERSION } from './sdk.ts';
-import type { TacitApi } from './types.ts';
+import type { Tacit } from './sdk.ts';
+import type { PublicTacit, TacitApi } from './types.ts';
+import { VERSION } from './version.ts';
 import { describe } from './warn.ts';
 
 type Method = keyof TacitApi;
@@ -23,7 +24,7 @@ const SAFE_VALUES: { [K in Method]: () => unknown } = {
 
 export const METHODS = Object.keys(SAFE_VALUES) as Method[];
 
-export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
+export type { PublicTacit };
 
 export function createApi(sdk: Tacit): PublicTacit {
   const api: Record<string, unknown> = { loaded: true, version: VERSION };

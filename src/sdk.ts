@@ -27,9 +27,8 @@ import type {
   TacitConfig,
   TacitEventName,
 } from './types.ts';
+import { VERSION } from './version.ts';
 import { Warnings, describe } from './warn.ts';
-
-export const VERSION = '0.1.0';
 
 /** A Trusted Types policy that turns Tacit's own script URLs into TrustedScriptURLs. */
 export interface TrustedUrlPolicy {

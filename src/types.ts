@@ -142,3 +142,6 @@ export interface TacitApi {
   inspect(): Promise<Record<string, unknown>>;
   on(name: TacitEventName, listener: (detail: unknown) => void): () => void;
 }
+
+/** `window.tacit` once tacit.js has loaded, and what `createTacit()` returns. */
+export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
