@@ -1,5 +1,8 @@
 // Errors the CLI reports as one line on stderr, without a stack trace.
 
+/** The command's name, at the start of every error line and in every usage text. */
+export const PROGRAM = 'tacit-sdk';
+
 export class CliError extends Error {
   override name = 'CliError';
   constructor(

@@ -1,11 +1,11 @@
 // Resolves the `--model` option: a folder holding config.json, or a model id (a folder name under
-// `--models-dir`), or, when absent, Tacit's default model (cli/default-model.ts). The command never
+// `--models-dir`), or, when absent, Tacit's default model (cli/served-files.ts). The command never
 // downloads a model and never looks for one anywhere else (not in node_modules, not in a cache).
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.ts';
-import { defaultModelFolder } from './default-model.ts';
+import { defaultModelFolder } from './served-files.ts';
 import type { EmbedderOptions } from '../worker/embedder.ts';
 import type { EmbedderDtype } from '../core/embedder.ts';
 

@@ -2,8 +2,8 @@
 // it runs on plain Node, without tsx). The default model is the copy the package serves to browsers
 // (dist/tacit/), which the command reads too.
 
-import { useServedModels } from './default-model.ts';
+import { usePackageFolder } from './served-files.ts';
 import { main } from './main.ts';
 
-useServedModels(new URL('./tacit/', import.meta.url));
+usePackageFolder(new URL('./tacit/', import.meta.url));
 process.exitCode = await main(process.argv.slice(2));

@@ -15,28 +15,30 @@
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
+import { isShippedFile } from '../cli/served-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVED = join(ROOT, 'dist/tacit');
 const SDK = join(ROOT, 'packages/tacit-sdk');
 const SERVER = join(ROOT, 'packages/tacit-server');
 
-/** Served files the package leaves out: ORT's runtime, maps, precompressed copies, Vite's manifests. */
-function servedFileWanted(path: string): boolean {
-  const name = relative(SERVED, path).split('\\').join('/');
-  if (name === '' || name === '.vite' || name === '.vite/built-files.json') return true;
-  if (name.startsWith('.vite/') || name === 'ort' || name.startsWith('ort/')) return false;
-  return !/\.(map|br|gz)$/.test(name);
-}
-
+/** The served files (cli/served-files.ts says which), and which transformers.js the worker was built with (for `files --ort`). */
 function copyServedFiles(): void {
   if (!existsSync(join(SERVED, 'tacit.js'))) throw new Error('build-packages: dist/tacit/ is missing: run `vite build` first');
   rmSync(join(SDK, 'dist'), { recursive: true, force: true });
-  cpSync(SERVED, join(SDK, 'dist/tacit'), { recursive: true, filter: servedFileWanted });
+  cpSync(SERVED, join(SDK, 'dist/tacit'), { recursive: true, filter: (path) => isShippedFile(relative(SERVED, path)) });
+  const require = createRequire(import.meta.url);
+  const transformers = require.resolve('@huggingface/transformers');
+  const version = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  const ortPackage = join(dirname(createRequire(transformers).resolve('onnxruntime-web')), '../package.json');
+  writeFileSync(
+    join(SDK, 'dist/tacit/.vite/runtime.json'),
+    JSON.stringify({ transformers: version(join(ROOT, 'node_modules/@huggingface/transformers/package.json')), onnxruntimeWeb: existsSync(ortPackage) ? version(ortPackage) : null }, null, 2) + '\n',
+  );
 }
 
 const quiet = { logLevel: 'warn' as const, configFile: false as const, root: ROOT };

@@ -8,7 +8,7 @@ import { describe } from './warn.ts';
 
 type Method = keyof TacitApi;
 
-const SAFE_VALUES: { [K in Method]: () => unknown } = {
+export const SAFE_VALUES: { [K in Method]: () => unknown } = {
   init: () => undefined,
   track: () => undefined,
   page: () => undefined,
