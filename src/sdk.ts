@@ -187,7 +187,7 @@ export class Tacit {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
     const fallback = await this.parts.fallback();
-    const safe = fallback.sanitize(options);
+    const safe = fallback.sanitize(options, (message) => this.warnings.report('invalid-options', message));
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';

@@ -117,7 +117,9 @@ export type TacitEventName =
   | 'model-ready'
   | 'recommendations'
   | 'report'
-  | 'error';
+  | 'error'
+  /** The QA panel opened (debug: true and ?tacit-debug): the detail is a DebugPanel, to add tabs to. */
+  | 'panel';
 
 export interface ExportedData {
   format: 'tacit-export/1';
