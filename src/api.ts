@@ -37,6 +37,7 @@ export function createApi(sdk: Tacit): PublicTacit {
       };
       try {
         const result = method(...args);
+        sdk.debug.call(name, args, result);
         return result instanceof Promise ? result.catch(fail) : result;
       } catch (error) {
         const safe = fail(error);

@@ -43,6 +43,8 @@ export interface ResolvedConfig {
   engineTimeoutMs: number;
   onError: ((error: TacitError) => void) | null;
   debug: boolean;
+  /** Record 'Page Viewed' at init and on every history change to a new path (single-page apps). */
+  autoPage: boolean;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -57,6 +59,7 @@ export const DEFAULTS = Object.freeze({
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
   debug: false,
+  autoPage: false,
 } as const);
 
 const DTYPES: readonly string[] = ['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
@@ -176,6 +179,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     engineTimeoutMs: number('engineTimeoutMs', c.engineTimeoutMs, DEFAULTS.engineTimeoutMs, positive, 'must be a number of milliseconds > 0'),
     onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
     debug: flag('debug', c.debug, DEFAULTS.debug),
+    autoPage: flag('autoPage', c.autoPage, DEFAULTS.autoPage),
   });
 }
 

@@ -16,6 +16,8 @@ void everyNameListed;
 export class Listeners {
   private readonly byName = new Map<string, Set<Listener>>();
   private readonly sticky = new Map<string, unknown>();
+  /** Sees every event first (the debug log, debug.ts). */
+  tap: ((name: TacitEventName, detail: unknown) => void) | undefined;
 
   constructor(private readonly warnings: Warnings) {}
 
@@ -40,6 +42,7 @@ export class Listeners {
 
   emit(name: TacitEventName, detail: unknown, options: { sticky?: boolean } = {}): void {
     if (options.sticky) this.sticky.set(name, detail);
+    this.tap?.(name, detail);
     for (const listener of this.byName.get(name) ?? []) this.call(name, listener, detail);
   }
 

@@ -72,8 +72,16 @@ export interface TacitConfig {
   engineTimeoutMs?: number;
   /** Called for every problem Tacit reports (invalid call, storage fallback...). */
   onError?: (error: TacitError) => void;
-  /** Keep detailed timings for the QA panel. */
+  /**
+   * Log every call and every decision in collapsed console groups, and let `?tacit-debug` in the page's
+   * URL open the QA panel (for the rest of the tab's session; `?tacit-debug=off` ends it). Default false.
+   */
   debug?: boolean;
+  /**
+   * Single-page apps: record 'Page Viewed' (the path only) at init and whenever the history moves to a
+   * new path (pushState, replaceState, back/forward). Then the shop does not call page(). Default false.
+   */
+  autoPage?: boolean;
 }
 
 export interface TacitError {
@@ -147,3 +155,19 @@ export interface TacitApi {
 
 /** `window.tacit` once tacit.js has loaded, and what `createTacit()` returns. */
 export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
+
+/** A tab a shop adds to the QA panel (tacit.on('panel', (panel) => panel.addTab(tab))). */
+export interface PanelTab {
+  /** A word (letters, digits, -): the tab's button is data-testid="panel-tab-<id>". */
+  id: string;
+  label: string;
+  /** Called once with the tab's empty <section>, to fill and wire. */
+  render(section: HTMLElement): void;
+}
+
+/** The QA panel, as the 'panel' event hands it over. */
+export interface DebugPanel {
+  addTab(tab: PanelTab): void;
+  open(tab?: string): void;
+  close(): void;
+}
