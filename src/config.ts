@@ -117,7 +117,8 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
   };
   const positive = (n: number) => n > 0;
 
-  const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? context.scriptBaseUrl ?? new URL('/tacit/', context.pageUrl).href);
+  const scriptBase = context.scriptBaseUrl === undefined ? null : new URL(context.scriptBaseUrl, context.pageUrl).href; // createTacit({ baseUrl: '/tacit/' })
+  const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? scriptBase ?? new URL('/tacit/', context.pageUrl).href);
   const retention = section('retention');
   const model = section('model') as ModelConfig & Record<string, unknown>;
   const ranking = section('ranking') as RankingConfig;
