@@ -52,7 +52,7 @@ export interface PrivacyConfig {
 export interface TacitConfig {
   /** URL of the shop's candidate catalogue (JSON). */
   catalog?: string;
-  /** URL of a precomputed vector file written by `tacit embed-catalog`. */
+  /** URL of a precomputed vector file written by `tacit-sdk embed-catalog`. */
   catalogVectors?: string;
   /** Base URL of the aggregation server. Without it nothing is ever sent. */
   server?: string;
