@@ -118,6 +118,24 @@ describe('on()', () => {
     ]);
   });
 
+  it("on('error') hears every problem, each time (the console only once); a throwing error listener is reported, not looped", async () => {
+    const api = await shop(items);
+    const heard: unknown[] = [];
+    api.on('error', (error) => heard.push(error));
+    await api.recommend({ limit: 'ten' as never });
+    await api.recommend({ limit: 'ten' as never });
+    expect(heard).toEqual([
+      { code: 'invalid-options', message: 'recommend({ limit }): limit must be a whole number from 0 to 100, not "ten"; using 10' },
+      { code: 'invalid-options', message: 'recommend({ limit }): limit must be a whole number from 0 to 100, not "ten"; using 10' },
+    ]);
+    expect(warnings()).toHaveLength(1);
+    api.on('error', () => {
+      throw new Error('oops');
+    });
+    await api.track('');
+    expect(warnings()).toEqual(expect.arrayContaining(['[tacit] a listener for "error" threw: Error: oops']));
+  });
+
   it('a listener that is not a function: one warning', () => {
     const api = createApi(new Tacit());
     api.on('ready', 'not a function' as never);
