@@ -15,7 +15,9 @@ import type { Host } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import type { RecommendOptions, RecommendResult, SegmentScore } from '../types.ts';
 import { describe } from '../warn.ts';
-import { sanitizeRecommendOptions, type MainThreadFallback } from './fallback.ts';
+import type { MainThreadFallback } from './fallback.ts';
+import { sanitizeRecommendOptions } from './recommend-options.ts';
+import { catalogProblem } from '../../core/catalog.ts';
 
 
 const TIMEOUTS = {
@@ -121,10 +123,8 @@ export class EngineClient {
     } else if (info.model.status === 'ready') {
       this.host.emit('model-ready', info.model);
     }
-    if (info.catalog.error) this.host.warn('catalog', info.catalog.error);
-    else if (info.catalog.errors.length > 0) {
-      this.host.warn('catalog', `${info.catalog.errors.length} catalogue row(s) rejected, e.g. ${info.catalog.errors[0].message}`);
-    }
+    const catalog = info.catalog.error || catalogProblem(info.catalog.items, info.catalog.errors);
+    if (catalog) this.host.warn('catalog', catalog);
     if (this.taxonomy) await this.remote.setTaxonomy(this.taxonomy);
   }
 
