@@ -35,7 +35,7 @@ for (const [name, { file }] of Object.entries(table)) {
 }
 
 const size = (file) => (existsSync(join(DIR, file)) ? statSync(join(DIR, file)).size.toLocaleString('en-US') : '–');
-const shown = (file) => file.replace(/-[A-Za-z0-9_-]{8}(\.[a-z]+)$/, '-<hash>$1');
+const shown = (file) => file.replace(/-[A-Za-z0-9_-]{8}(\.[a-z_]+)$/, '-<hash>$1');
 console.log('| file (under /tacit/) | fetched | raw B | gzip B | brotli B | Cache-Control |');
 console.log('|---|---|---:|---:|---:|---|');
 for (const [file, why] of rows) {
