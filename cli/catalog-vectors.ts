@@ -28,9 +28,10 @@ export interface CatalogEmbedding {
 /** The compact static model file of a model folder (config.json's tacit.static_model), if it has one. */
 export function staticModelFile(model: ResolvedModel): string | undefined {
   const dir = model.embedder.localModelPath ? join(model.embedder.localModelPath, model.embedder.model) : resolve(model.embedder.model);
+  const path = (name: string) => model.embedder.files?.[name] ?? join(dir, name);
   try {
-    const file = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { tacit?: { static_model?: unknown } }).tacit?.static_model;
-    return typeof file === 'string' && existsSync(join(dir, file)) ? join(dir, file) : undefined;
+    const file = (JSON.parse(readFileSync(path('config.json'), 'utf8')) as { tacit?: { static_model?: unknown } }).tacit?.static_model;
+    return typeof file === 'string' && existsSync(path(file)) ? path(file) : undefined;
   } catch {
     return undefined;
   }

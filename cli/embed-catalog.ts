@@ -7,11 +7,12 @@
 // item has), embeds the items with them, and stores them in the file's "words" section so the worker
 // uses the same words for this shop's queries.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
-import { CliError, UsageError } from './errors.ts';
+import { CliError, UsageError, describeFsError } from './errors.ts';
 import { write } from './io.ts';
 import type { CliIO } from './io.ts';
+import { readJson } from './read-file.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
 import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
@@ -22,8 +23,8 @@ import { encodeVecFile } from '../core/vecfile.ts';
 import { embedCatalogItems } from './catalog-vectors.ts';
 import { NEIGHBOUR_OPTIONS, NEIGHBOUR_USAGE, neighbourOptions, orderLines, readLogLines } from './event-log.ts';
 
-export const EMBED_CATALOG_USAGE = `usage: tacit embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
-                           [--model-id ID] [--models-dir DIR] [--batch-size N]
+export const EMBED_CATALOG_USAGE = `usage: tacit-sdk embed-catalog CATALOG.json --out FILE.vec [--model DIR_OR_ID] [--dtype q8|fp32]
+                               [--model-id ID] [--models-dir DIR] [--batch-size N]
 
 Validates the catalogue (an array of items, or { "items": [...] }), prints each bad row
 to stderr and keeps the good ones, embeds each item's text and writes the vector file.
@@ -51,20 +52,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function readCatalog(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`embed-catalog: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`embed-catalog: ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('embed-catalog', argv, OPTIONS);
   if (values.help) {
@@ -84,9 +71,10 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
   const ordersPath = optionalString(values.orders);
   const coOccurrence = neighbourOptions(values);
 
-  const { items, errors } = validateCatalog(readCatalog(catalogPath));
+  const { items, errors } = validateCatalog(readJson(catalogPath, 'the catalogue'));
   for (const error of errors) await write(io.stderr, `${catalogPath}: ${error.message}\n`);
   if (errors.some((e) => e.row === -1)) throw new CliError(`embed-catalog: ${catalogPath} is not a usable catalogue`);
+  if (items.length === 0) throw new CliError(`embed-catalog: ${catalogPath} has no usable item: nothing to embed`);
 
   // Read before the (slow) embedding, so a missing log fails at once.
   const orders = ordersPath ? orderLines(await readLogLines('embed-catalog', ordersPath, io)) : null;
@@ -131,7 +119,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     renameSync(temp, out);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new CliError(`embed-catalog: cannot write ${out}: ${(error as Error).message}`);
+    throw new CliError(`embed-catalog: cannot write ${out}: ${describeFsError(error)}`);
   }
   await write(
     io.stderr,

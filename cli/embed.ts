@@ -9,7 +9,7 @@ import type { CliIO } from './io.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
 import { createModelEmbedder } from '../worker/model-loader.ts';
 
-export const EMBED_USAGE = `usage: tacit embed [--model DIR_OR_ID] [--dtype q8|fp32] [--models-dir DIR] [--batch-size N]
+export const EMBED_USAGE = `usage: tacit-sdk embed [--model DIR_OR_ID] [--dtype q8|fp32] [--models-dir DIR] [--batch-size N]
 
 Reads texts from stdin, one per line, and writes one JSON array per line: the text's
 normalised embedding. An empty line is embedded as the empty text, so output lines

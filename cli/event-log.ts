@@ -3,11 +3,11 @@
 // --orders`. A bad line is reported on stderr (file and line number) and skipped; it never loses the
 // good ones. Also the options that shape the co-occurrence neighbours derived from an order log.
 
-import { readFileSync } from 'node:fs';
 import { CO_OCCURRENCE_DEFAULTS, type CoOccurrenceOptions, type OrderLine } from '../core/co-occurrence.ts';
 import { positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
 import { write, type CliIO } from './io.ts';
+import { readText } from './read-file.ts';
 
 export interface LogLine {
   user: string;
@@ -19,12 +19,7 @@ export interface LogLine {
 
 /** Every good line of a JSON-lines log, in file order. */
 export async function readLogLines(command: string, path: string, io: CliIO): Promise<LogLine[]> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`${command}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const text = readText(path);
   const lines: LogLine[] = [];
   let bad = 0;
   for (const [n, line] of text.split('\n').entries()) {

@@ -1,16 +1,17 @@
 // Resolves the `--model` option: a folder holding config.json, or a model id (a folder name under
-// `--models-dir`), or, when absent, the default model of model/default.ts (DEFAULT_MODEL_ID, loaded
-// from defaultModelDir()).
+// `--models-dir`), or, when absent, Tacit's default model (cli/served-files.ts). The command never
+// downloads a model and never looks for one anywhere else (not in node_modules, not in a cache).
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.ts';
+import { defaultModelFolder } from './served-files.ts';
 import type { EmbedderOptions } from '../worker/embedder.ts';
 import type { EmbedderDtype } from '../core/embedder.ts';
 
 export interface ResolvedModel {
   /** What createEmbedder loads. */
-  embedder: Pick<EmbedderOptions, 'model' | 'localModelPath'>;
+  embedder: Pick<EmbedderOptions, 'model' | 'localModelPath' | 'files'>;
   /** The id written into outputs (the vector file's modelId): the worker compares it with its own. */
   modelId: string;
 }
@@ -25,48 +26,44 @@ export function parseDtype(value: string | undefined): EmbedderDtype {
   return value as EmbedderDtype;
 }
 
-/** model/default.ts is written by the model build; until it exists there is no default model. */
-async function defaultModel(): Promise<{ id: string; dir?: string }> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(new URL('../model/default.ts', import.meta.url).href)) as Record<string, unknown>;
-  } catch {
-    throw new UsageError('--model is required (model/default.ts does not define a default model yet)');
-  }
-  const id = module.DEFAULT_MODEL_ID;
-  if (typeof id !== 'string' || id === '') throw new UsageError('--model is required (no DEFAULT_MODEL_ID in model/default.ts)');
-  // The folder of the built model, for Node: defaultModelDir() (or a DEFAULT_MODEL_DIR constant).
-  const dir = typeof module.defaultModelDir === 'function' ? (module.defaultModelDir as () => unknown)() : module.DEFAULT_MODEL_DIR;
-  return typeof dir === 'string' ? { id, dir } : { id };
-}
-
 const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/** A model folder, loaded as an id under its parent folder (as in the browser: the id is the folder's name). */
+function folderModel(dir: string, id: string | undefined, files?: Record<string, string>): ResolvedModel {
+  return { embedder: { model: basename(dir), localModelPath: dirname(dir), ...(files ? { files } : {}) }, modelId: id ?? basename(dir) };
+}
 
 export async function resolveModel(
   modelArg: string | undefined,
   options: { modelsDir?: string; modelId?: string } = {},
 ): Promise<ResolvedModel> {
-  let arg = modelArg;
-  let id = options.modelId;
-  if (arg === undefined) {
-    const fallback = await defaultModel();
-    id ??= fallback.id;
-    arg = fallback.dir ?? fallback.id;
-  }
-  if (arg === '') throw new UsageError('--model needs a folder or a model id');
-
-  const looksLikePath = isAbsolute(arg) || arg.startsWith('.') || arg.split(/[\\/]/).length > 2 || isDirectory(arg);
-  if (looksLikePath && !options.modelsDir) {
-    const dir = resolve(arg);
-    if (!existsSync(join(dir, 'config.json'))) {
-      throw new CliError(`--model ${arg}: ${isDirectory(dir) ? 'no config.json in this folder' : 'no such folder'}`);
-    }
-    // Loaded as an id under its parent folder, so the model's id (the folder's name) is what the engine
-    // compares with a vector file's modelId, as in the browser.
-    return { embedder: { model: basename(dir), localModelPath: dirname(dir) }, modelId: id ?? basename(dir) };
-  }
-  return {
-    embedder: { model: arg, ...(options.modelsDir ? { localModelPath: resolve(options.modelsDir) } : {}) },
-    modelId: id ?? arg,
+  const id = options.modelId;
+  if (modelArg === '') throw new UsageError('--model needs a folder or a model id');
+  const fallback = () => {
+    const folder = defaultModelFolder();
+    return folderModel(folder.dir.replace(/[\\/]$/, ''), id ?? folder.id, folder.files);
   };
+  if (modelArg === undefined) return fallback();
+
+  if (options.modelsDir) {
+    const dir = resolve(options.modelsDir, modelArg);
+    if (!existsSync(join(dir, 'config.json'))) {
+      throw new CliError(`--model ${modelArg}: no ${join(modelArg, 'config.json')} under --models-dir ${options.modelsDir}`);
+    }
+    return { embedder: { model: modelArg, localModelPath: resolve(options.modelsDir) }, modelId: id ?? modelArg };
+  }
+  const looksLikePath = isAbsolute(modelArg) || modelArg.startsWith('.') || modelArg.split(/[\\/]/).length > 2 || isDirectory(modelArg);
+  if (looksLikePath) {
+    const dir = resolve(modelArg);
+    if (!existsSync(join(dir, 'config.json'))) {
+      throw new CliError(`--model ${modelArg}: ${isDirectory(dir) ? 'no config.json in this folder' : 'no such folder'}`);
+    }
+    return folderModel(dir, id);
+  }
+  // An id without --models-dir: only the default model is known by its id alone.
+  if (modelArg === defaultModelFolder().id) return fallback();
+  throw new CliError(
+    `--model ${modelArg}: no such folder. A model id is looked up under --models-dir DIR (DIR/${modelArg}/config.json); ` +
+      'Tacit never downloads a model',
+  );
 }

@@ -4,7 +4,6 @@
 // shop's own history, and for checking that the CLI and the browser agree (replayUser is exported for
 // that test).
 
-import { readFileSync } from 'node:fs';
 import { itemText, validateCatalog } from '../core/catalog.ts';
 import { deriveNeighbours } from '../core/co-occurrence.ts';
 import { contentHash } from '../core/hash.ts';
@@ -20,11 +19,12 @@ import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
 import { NEIGHBOUR_OPTIONS, NEIGHBOUR_USAGE, neighbourOptions, orderLines, readLogLines, type LogLine } from './event-log.ts';
 import { write, type CliIO } from './io.ts';
+import { readBytes, readJson } from './read-file.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
 
-export const REPLAY_USAGE = `usage: tacit replay --catalog CATALOG.json --events EVENTS.jsonl [--orders ORDERS.jsonl]
-                    [--vectors FILE.vec] [--limit N] [--exclude-seen] [--arms control,personal]
-                    [--model DIR_OR_ID] [--dtype q8|fp32]
+export const REPLAY_USAGE = `usage: tacit-sdk replay --catalog CATALOG.json --events EVENTS.jsonl [--orders ORDERS.jsonl]
+                        [--vectors FILE.vec] [--limit N] [--exclude-seen] [--arms control,personal]
+                        [--model DIR_OR_ID] [--dtype q8|fp32]
 
 For each user of EVENTS.jsonl ({"user","ts","event","product_id"} lines), in order of first appearance,
 prints {"user": ..., "items": [ids...]}: what recommend() answers right after the user's last event,
@@ -115,14 +115,6 @@ export class ReplayEngine {
   }
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new CliError(`replay: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
 /** The vector file the engine gets: the shop's, or the catalogue embedded here; with the neighbours of --orders. */
 async function vectorFileFor(catalog: unknown, vectorsPath: string | undefined, sections: VecSection[], model: EmbedderOptions, modelId: string) {
   if (vectorsPath) {
@@ -165,13 +157,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   const limit = positiveInteger('--limit', values.limit, 10);
   const dtype = parseDtype(optionalString(values.dtype));
   const coOccurrence = neighbourOptions(values);
-  let catalog: unknown;
-  try {
-    catalog = JSON.parse(new TextDecoder().decode(readBytes(catalogPath)));
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`replay: ${catalogPath} is not valid JSON: ${(error as Error).message}`);
-  }
+  const catalog = readJson(catalogPath, 'the catalogue');
   const users = eventsByUser(await readLogLines('replay', eventsPath, io));
   const ordersPath = optionalString(values.orders);
   const sections: VecSection[] = [];

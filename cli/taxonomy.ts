@@ -2,17 +2,18 @@
 // categories, for the shop to edit and then serve with TACIT_TAXONOMY. `tacit taxonomy check FILE`:
 // validates such a file and prints the version the server will derive from it.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
-import { CliError, UsageError } from './errors.ts';
+import { CliError, UsageError, describeFsError } from './errors.ts';
 import { write, type CliIO } from './io.ts';
+import { readJson } from './read-file.ts';
 import { suggestTaxonomy } from './taxonomy-suggest.ts';
 import { validateCatalog } from '../core/catalog.ts';
 import { loadTaxonomyFile, parseShopTaxonomy, TaxonomyFileError } from '../server/taxonomy-file.ts';
 
-export const TAXONOMY_USAGE = `usage: tacit taxonomy suggest --catalog CATALOG.json [--out FILE] [--max-segments N]
-                             [--min-items N] [--separator S] [--previous FILE]
-       tacit taxonomy check FILE
+export const TAXONOMY_USAGE = `usage: tacit-sdk taxonomy suggest --catalog CATALOG.json [--out FILE] [--max-segments N]
+                                 [--min-items N] [--separator S] [--previous FILE]
+       tacit-sdk taxonomy check FILE
 
 suggest  proposes segments from the catalogue's categories (a path such as "A > B > C" is
          merged upwards until each segment has enough items and the list is short enough),
@@ -37,24 +38,16 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`taxonomy: cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`taxonomy: ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 async function suggest(values: Record<string, string | boolean | undefined>, io: CliIO): Promise<number> {
   const catalogPath = optionalString(values.catalog);
   if (!catalogPath) throw new UsageError('taxonomy suggest: --catalog FILE is required');
-  const { items, errors } = validateCatalog(readJson(catalogPath, 'the catalogue'));
+  let catalog: unknown;
+  try {
+    catalog = readJson(catalogPath, 'the catalogue');
+  } catch (error) {
+    throw error instanceof CliError ? new CliError(`taxonomy suggest: ${error.message}`) : error;
+  }
+  const { items, errors } = validateCatalog(catalog);
   for (const error of errors) await write(io.stderr, `${catalogPath}: ${error.message}\n`);
   if (errors.some((e) => e.row === -1)) throw new CliError(`taxonomy suggest: ${catalogPath} is not a usable catalogue`);
   const previousPath = optionalString(values.previous);
@@ -78,7 +71,7 @@ async function suggest(values: Record<string, string | boolean | undefined>, io:
       renameSync(temp, out);
     } catch (error) {
       rmSync(temp, { force: true });
-      throw new CliError(`taxonomy suggest: cannot write ${out}: ${(error as Error).message}`);
+      throw new CliError(`taxonomy suggest: cannot write ${out}: ${describeFsError(error)}`);
     }
   } else {
     await write(io.stdout, text);

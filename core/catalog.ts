@@ -156,6 +156,24 @@ export function validateCatalog(json: unknown): CatalogValidation {
   return { items, errors };
 }
 
+/**
+ * What the SDK says about a loaded catalogue, in one line (null: nothing to say). A shop's catalogue is an
+ * array of items or an object { "items": [...] } (both documented); an empty one is legal JSON but
+ * almost always a mistake, so it is said too.
+ */
+export function catalogProblem(itemCount: number, errors: readonly CatalogError[]): string | null {
+  const whole = errors.find((e) => e.row === -1);
+  if (whole) return `the catalogue is not usable: ${whole.message}`;
+  if (itemCount === 0) return 'the catalogue has no items: recommend() answers with none';
+  if (errors.length > 0) return `${errors.length} catalogue row(s) rejected, e.g. ${errors[0].message}`;
+  return null;
+}
+
+/** recommend({ context: { itemId } }) naming an item the catalogue does not have. */
+export function unknownContextItem(itemId: string): string {
+  return `recommend({ context }): item ${JSON.stringify(itemId)} is not in the catalogue; recommending without it`;
+}
+
 /** Start of a text at a word boundary, at most `max` characters. */
 function firstWords(text: string, max: number): string {
   if (text.length <= max) return text;

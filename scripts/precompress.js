@@ -17,7 +17,7 @@ const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
 /** Source maps are left out: only developer tools fetch them. */
-export const COMPRESSIBLE = /\.(?:js|mjs|wasm|json|onnx|bin|vec|css|html|svg|txt)$/;
+export const COMPRESSIBLE = /\.(?:js|mjs|wasm|json|onnx|onnx_data|bin|vec|css|html|svg|txt)$/;
 export const BROTLI_Q11_MAX_BYTES = 16 * 1024 * 1024;
 /** Below this, compression saves less than a packet's worth. */
 const MIN_BYTES = 256;

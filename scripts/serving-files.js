@@ -16,7 +16,15 @@ const table = json('built-files.json');
 const rows = [['tacit.js', 'every page (the snippet loads it)']];
 for (const entry of Object.values(sdk)) {
   if (entry.file === 'tacit.js') continue;
-  const why = entry.src?.includes('engine/') ? 'recommend() with the engine: the worker client' : entry.src?.includes('reports/') ? 'with consent and `server` set: the segment report' : 'lazy chunk';
+  const why = entry.src?.includes('debug-log')
+    ? 'only with init({ debug: true }): the console log'
+    : entry.src?.includes('panel/')
+      ? 'only with debug: true and ?tacit-debug: the QA panel'
+      : entry.src?.includes('engine/')
+        ? 'recommend() with the engine: the worker client'
+        : entry.src?.includes('reports/')
+          ? 'with consent and `server` set: the segment report'
+          : 'lazy chunk';
   rows.push([entry.file, why]);
 }
 for (const entry of Object.values(worker)) rows.push([entry.file, entry.isEntry ? 'the engine worker' : 'the worker: transformers.js']);
@@ -27,7 +35,7 @@ for (const [name, { file }] of Object.entries(table)) {
 }
 
 const size = (file) => (existsSync(join(DIR, file)) ? statSync(join(DIR, file)).size.toLocaleString('en-US') : '–');
-const shown = (file) => file.replace(/-[A-Za-z0-9_-]{8}(\.[a-z]+)$/, '-<hash>$1');
+const shown = (file) => file.replace(/-[A-Za-z0-9_-]{8}(\.[a-z_]+)$/, '-<hash>$1');
 console.log('| file (under /tacit/) | fetched | raw B | gzip B | brotli B | Cache-Control |');
 console.log('|---|---|---:|---:|---:|---|');
 for (const [file, why] of rows) {

@@ -36,7 +36,7 @@ export const REVALIDATE = 'no-cache';
  * the extension, at least one of them a digit or a capital (so 'demo-checkout.js' is not taken for one).
  */
 export function isHashedName(path) {
-  const match = /-([A-Za-z0-9_-]{8})\.[A-Za-z0-9]+$/.exec(basename(path));
+  const match = /-([A-Za-z0-9_-]{8})\.[A-Za-z0-9]+(?:_[a-z]+)?$/.exec(basename(path));
   return match !== null && /[0-9A-Z]/.test(match[1]);
 }
 

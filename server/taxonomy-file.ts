@@ -94,7 +94,8 @@ export function loadTaxonomyFile(path: string): Taxonomy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new TaxonomyFileError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TaxonomyFileError(`${path}: cannot read it (${code === 'ENOENT' ? 'no such file or directory' : (error as Error).message})`);
   }
   let json: unknown;
   try {

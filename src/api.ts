@@ -1,13 +1,14 @@
 // The public object: every method of the SDK behind a guard, so nothing Tacit does can throw into the
 // host page. Synchronous throws and rejections both become a warning and a safe resolved value.
 
-import { Tacit, VERSION } from './sdk.ts';
-import type { TacitApi } from './types.ts';
+import type { Tacit } from './sdk.ts';
+import type { PublicTacit, TacitApi } from './types.ts';
+import { VERSION } from './version.ts';
 import { describe } from './warn.ts';
 
 type Method = keyof TacitApi;
 
-const SAFE_VALUES: { [K in Method]: () => unknown } = {
+export const SAFE_VALUES: { [K in Method]: () => unknown } = {
   init: () => undefined,
   track: () => undefined,
   page: () => undefined,
@@ -23,7 +24,7 @@ const SAFE_VALUES: { [K in Method]: () => unknown } = {
 
 export const METHODS = Object.keys(SAFE_VALUES) as Method[];
 
-export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
+export type { PublicTacit };
 
 export function createApi(sdk: Tacit): PublicTacit {
   const api: Record<string, unknown> = { loaded: true, version: VERSION };
@@ -36,6 +37,7 @@ export function createApi(sdk: Tacit): PublicTacit {
       };
       try {
         const result = method(...args);
+        sdk.debug.call(name, args, result);
         return result instanceof Promise ? result.catch(fail) : result;
       } catch (error) {
         const safe = fail(error);

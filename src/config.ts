@@ -51,6 +51,8 @@ export interface ResolvedConfig {
   engineTimeoutMs: number;
   onError: ((error: TacitError) => void) | null;
   debug: boolean;
+  /** Record 'Page Viewed' at init and on every history change to a new path (single-page apps). */
+  autoPage: boolean;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -65,6 +67,7 @@ export const DEFAULTS = Object.freeze({
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
   debug: false,
+  autoPage: false,
 } as const);
 
 const DTYPES: readonly string[] = ['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
@@ -122,7 +125,8 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
   };
   const positive = (n: number) => n > 0;
 
-  const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? context.scriptBaseUrl ?? new URL('/tacit/', context.pageUrl).href);
+  const scriptBase = context.scriptBaseUrl === undefined ? null : new URL(context.scriptBaseUrl, context.pageUrl).href; // createTacit({ baseUrl: '/tacit/' })
+  const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? scriptBase ?? new URL('/tacit/', context.pageUrl).href);
   const retention = section('retention');
   const model = section('model') as ModelConfig & Record<string, unknown>;
   const ranking = section('ranking') as RankingConfig;
@@ -190,6 +194,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     engineTimeoutMs: number('engineTimeoutMs', c.engineTimeoutMs, DEFAULTS.engineTimeoutMs, positive, 'must be a number of milliseconds > 0'),
     onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
     debug: flag('debug', c.debug, DEFAULTS.debug),
+    autoPage: flag('autoPage', c.autoPage, DEFAULTS.autoPage),
   });
 }
 

@@ -47,7 +47,9 @@ export class LazyParts {
 
   /** The main thread's popularity ranking, in its own small chunk. */
   fallback(): Promise<MainThreadFallback> {
-    this.fallbackLoading ??= import('./engine/fallback.ts').then(({ MainThreadFallback }) => new MainThreadFallback(this.host.config.catalog));
+    this.fallbackLoading ??= import('./engine/fallback.ts').then(
+      ({ MainThreadFallback }) => new MainThreadFallback(this.host.config.catalog, (message) => this.host.warn('catalog', message)),
+    );
     return this.fallbackLoading;
   }
 

@@ -8,9 +8,11 @@
 // thread (engine/fallback.ts), and nothing is stored or sent. forget() deletes the database from here
 // (storage/page-database.ts), worker or not.
 
+import { followPageViews } from './auto-page.ts';
 import { CONSENT_STATES, ConsentChannel, globalPrivacyControl, initialConsent, readConsentRecord, writeConsentRecord } from './consent.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { validateEvent } from './events.ts';
+import { Debug } from './debug.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
 import { PageShelves } from '../core/page-shelves.ts';
@@ -28,9 +30,8 @@ import type {
   TacitConfig,
   TacitEventName,
 } from './types.ts';
+import { VERSION } from './version.ts';
 import { Warnings, describe } from './warn.ts';
-
-export const VERSION = '0.1.0';
 
 /** A Trusted Types policy that turns Tacit's own script URLs into TrustedScriptURLs. */
 export interface TrustedUrlPolicy {
@@ -45,6 +46,7 @@ export interface SdkEnvironment {
 }
 
 export class Tacit {
+  readonly version = VERSION;
   readonly warnings = new Warnings();
   private readonly listeners = new Listeners(this.warnings);
   private readonly now: () => number;
@@ -57,6 +59,8 @@ export class Tacit {
   private readonly parts: LazyParts;
   private readonly shelves = new PageShelves();
   private channel: ConsentChannel | null = null;
+  /** debug: true's notes (calls, decisions, events) and the QA panel (debug.ts). */
+  readonly debug: Debug;
 
   constructor(private readonly env: SdkEnvironment = {}) {
     this.now = env.now ?? Date.now;
@@ -71,6 +75,8 @@ export class Tacit {
       emit: (name, detail) => this.listeners.emit(name, detail),
       now: this.now,
     };
+    this.warnings.onReport = (error) => this.listeners.emit('error', error);
+    this.debug = new Debug(() => this.config, this.listeners, this, this.host.warn);
     // A store in the worker (opened, failed over to memory, IndexedDB back again): write what waits.
     this.parts = new LazyParts(this.host, env.trustedTypesPolicy, (kind) => {
       if (kind !== 'none') this.recorder.requestFlush();
@@ -111,6 +117,7 @@ export class Tacit {
       return Promise.resolve();
     }
     for (const warning of result.warnings) this.warnings.report('event-cleaned', warning);
+    if (this.consentState !== 'granted') this.debug.decision(this.consentState === 'denied' ? 'track-dropped' : 'track-held', [result.event]);
     if (this.consentState === 'denied') return Promise.resolve();
     this.recorder.push({ uid: eventUid(), ts: this.now(), event: result.event, properties: result.properties });
     return Promise.resolve();
@@ -176,7 +183,7 @@ export class Tacit {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
     const fallback = await this.parts.fallback();
-    const safe = fallback.sanitize(options);
+    const safe = fallback.sanitize(options, (message) => this.warnings.report('invalid-options', message));
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
@@ -184,6 +191,7 @@ export class Tacit {
     // In an experiment the worker answers with the arm's strategy and says the arm
     // (worker/experiments/arms.ts). No consent: no worker, no arm; popularity from the catalogue, here, at once.
     const engine = await this.parts.engine();
+    this.debug.decision(engine ? 'recommend-engine' : 'recommend-main-thread', { consent: this.consentState, request });
     const result = engine ? await engine.recommend({ ...request, page }) : await fallback.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
     return engine || !this.config.experiment ? result : { ...result, experiment: null };
@@ -256,8 +264,14 @@ export class Tacit {
       globalPrivacyControl: gpc,
       respectGlobalPrivacyControl: this.config.privacy.respectGlobalPrivacyControl,
     });
+    this.debug.decision('configuration', this.config);
+    this.debug.decision('consent', decision);
     this.channel = new ConsentChannel((state, forgotten) => void this.fromOtherTab(state, forgotten));
     await this.applyConsent(decision.state); // a grant starts the worker when the page is idle
+    if (this.config.autoPage) {
+      void this.page();
+      followPageViews(() => void this.page());
+    }
     this.listeners.emit('ready', { consent: this.consentState, storage: this.storageKind });
   }
 

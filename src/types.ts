@@ -80,7 +80,7 @@ export interface ExperimentConfig {
 export interface TacitConfig {
   /** URL of the shop's candidate catalogue (JSON). */
   catalog?: string;
-  /** URL of a precomputed vector file written by `tacit embed-catalog`. */
+  /** URL of a precomputed vector file written by `tacit-sdk embed-catalog`. */
   catalogVectors?: string;
   /** Base URL of the aggregation server. Without it nothing is ever sent. */
   server?: string;
@@ -102,8 +102,16 @@ export interface TacitConfig {
   engineTimeoutMs?: number;
   /** Called for every problem Tacit reports (invalid call, storage fallback...). */
   onError?: (error: TacitError) => void;
-  /** Keep detailed timings for the QA panel. */
+  /**
+   * Log every call and every decision in collapsed console groups, and let `?tacit-debug` in the page's
+   * URL open the QA panel (for the rest of the tab's session; `?tacit-debug=off` ends it). Default false.
+   */
   debug?: boolean;
+  /**
+   * Single-page apps: record 'Page Viewed' (the path only) at init and whenever the history moves to a
+   * new path (pushState, replaceState, back/forward). Then the shop does not call page(). Default false.
+   */
+  autoPage?: boolean;
 }
 
 export interface TacitError {
@@ -157,7 +165,9 @@ export type TacitEventName =
   | 'model-ready'
   | 'recommendations'
   | 'report'
-  | 'error';
+  | 'error'
+  /** The QA panel opened (debug: true and ?tacit-debug): the detail is a DebugPanel, to add tabs to. */
+  | 'panel';
 
 export interface ExportedData {
   format: 'tacit-export/1';
@@ -181,4 +191,23 @@ export interface TacitApi {
   sync(): Promise<unknown>;
   inspect(): Promise<Record<string, unknown>>;
   on(name: TacitEventName, listener: (detail: unknown) => void): () => void;
+}
+
+/** `window.tacit` once tacit.js has loaded, and what `createTacit()` returns. */
+export type PublicTacit = TacitApi & { readonly loaded: true; readonly version: string };
+
+/** A tab a shop adds to the QA panel (tacit.on('panel', (panel) => panel.addTab(tab))). */
+export interface PanelTab {
+  /** A word (letters, digits, -): the tab's button is data-testid="panel-tab-<id>". */
+  id: string;
+  label: string;
+  /** Called once with the tab's empty <section>, to fill and wire. */
+  render(section: HTMLElement): void;
+}
+
+/** The QA panel, as the 'panel' event hands it over. */
+export interface DebugPanel {
+  addTab(tab: PanelTab): void;
+  open(tab?: string): void;
+  close(): void;
 }

@@ -6,9 +6,21 @@ import type { TacitError } from './types.ts';
 export class Warnings {
   private seen = new Set<string>();
   onError: ((error: TacitError) => void) | undefined;
+  /** The SDK's own follower: the shop's on('error') listeners. */
+  onReport: ((error: TacitError) => void) | undefined;
+  private reporting = false;
 
   report(code: string, message: string): void {
     const error: TacitError = { code, message };
+    // An 'error' listener that throws is reported too, but not to itself again.
+    if (!this.reporting) {
+      this.reporting = true;
+      try {
+        this.onReport?.(error);
+      } finally {
+        this.reporting = false;
+      }
+    }
     if (!this.seen.has(message)) {
       this.seen.add(message);
       try {

@@ -23,7 +23,7 @@ import { DTYPE_SUFFIX, isNode, loadTransformers, nodeModule, type FeatureExtract
 
 export type { EmbedderProgress };
 
-/** transformers.js' Cache Storage name (also in src/storage/schema.ts CACHE_NAMES, which forget() deletes). */
+/** transformers.js' Cache Storage name (also in core/storage-names.ts CACHE_NAMES, which forget() deletes). */
 const MODEL_CACHE = 'transformers-cache';
 
 export interface EmbedderOptions {
@@ -39,6 +39,12 @@ export interface EmbedderOptions {
   modelBaseUrl?: string;
   /** Node: folder holding `<model>/config.json`. */
   localModelPath?: string;
+  /**
+   * Node, static models only: where each of the model's files is, by its name in the model folder
+   * ('config.json', 'onnx/…'), when they are not under those names: the tacit-sdk package carries the
+   * default model once, in the served folder, under content-hashed names.
+   */
+  files?: Readonly<Record<string, string>>;
   /** Allow downloading missing files from `remoteHost` (default the Hugging Face hub). Default false. */
   allowRemote?: boolean;
   remoteHost?: string;
@@ -77,7 +83,13 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
   const allowRemote = options.allowRemote ?? false;
   const onnxFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
 
-  const { module, defaults } = await loadTransformers();
+  let loaded: Awaited<ReturnType<typeof loadTransformers>>;
+  try {
+    loaded = await loadTransformers();
+  } catch (error) {
+    throw new EmbedderError(`Embedder: cannot load model '${model}': ${error instanceof Error ? error.message : String(error)}`, model, undefined, { cause: error });
+  }
+  const { module, defaults } = loaded;
   const { env } = module;
 
   // Where files come from. Every field is set, so nothing leaks from an earlier embedder.

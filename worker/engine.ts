@@ -1,12 +1,12 @@
 // The on-device engine: it orchestrates. The catalogue comes from core/catalog.ts, item vectors from
 // item-vectors.ts, the shopper's profile from profile-store.ts, the model from the embedder it is given;
-// ranking and segments are core/ functions. It runs in the Web Worker (engine.worker.ts exposes it with
-// comlink) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
+// ranking and segments are core/ functions. It runs in the Web Worker (worker-api.ts serves it to the
+// page) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
 //
 // Raw events never leave this engine: it reads them from the device's storage (IndexedDB or its memory
 // store) and returns only rankings and segment scores.
 
-import { validateCatalog } from '../core/catalog.ts';
+import { unknownContextItem, validateCatalog } from '../core/catalog.ts';
 import type { Embedder } from '../core/embedder.ts';
 import type { ExtraWords } from '../core/static-embedder.ts';
 import { readWordsSection, type VecFile } from '../core/vecfile.ts';
@@ -271,6 +271,7 @@ export class Engine {
     const limit = clampInt(options.limit ?? 10, 0, 100);
     const exclude = Array.isArray(options.exclude) ? options.exclude.map(String) : [];
     const contextItemId = options.context?.itemId === undefined ? undefined : String(options.context.itemId);
+    if (contextItemId !== undefined && this.items.length > 0 && !this.rowOf.has(contextItemId)) this.deps.onWarning?.(unknownContextItem(contextItemId));
     const purchased = this.shopper?.purchased ?? new Set<string>();
     const inCart = this.shopper?.cart ?? new Set<string>();
     let result: RankResult;

@@ -26,7 +26,8 @@ async function readModelConfig(options: EmbedderOptions, modelFetch: ModelFetch 
       const fs = await nodeModule<typeof import('node:fs')>('fs');
       const path = await nodeModule<typeof import('node:path')>('path');
       const folder = options.localModelPath ? path.join(options.localModelPath, options.model) : path.resolve(options.model);
-      return { config: JSON.parse(fs.readFileSync(path.join(folder, 'config.json'), 'utf8')) as ModelConfig, folder: folder + path.sep };
+      const file = options.files?.['config.json'] ?? path.join(folder, 'config.json');
+      return { config: JSON.parse(fs.readFileSync(file, 'utf8')) as ModelConfig, folder: folder + path.sep };
     }
     const base = options.modelBaseUrl ?? '/models/';
     const folder = new URL(`${options.model}/`, new URL(base, location.href)).href;
@@ -44,8 +45,11 @@ export async function createModelEmbedder(options: EmbedderOptions, extras: Mode
   const modelFetch = isNode ? null : createModelFetch({ modelBaseUrl: options.modelBaseUrl ?? '/models/', model: options.model, fetch: (input, init) => fetch(input, init), onProgress: options.onProgress });
   const found = options.dtype === undefined || options.dtype === 'q8' ? await readModelConfig(options, modelFetch) : null;
   const file = found?.config.tacit?.static_model;
-  if (typeof file !== 'string') return createEmbedder({ ...options, ...(modelFetch ? { modelFetch } : {}) });
-  const url = isNode ? `${found!.folder}${file}` : servedModelUrl(new URL(file, found!.folder).href, options.modelBaseUrl ?? '/models/');
+  if (typeof file !== 'string') {
+    if (options.files) throw new EmbedderError(`Embedder: model '${options.model}' is not a static model, so it needs its own folder`, options.model);
+    return createEmbedder({ ...options, ...(modelFetch ? { modelFetch } : {}) });
+  }
+  const url = isNode ? (options.files?.[file] ?? `${found!.folder}${file}`) : servedModelUrl(new URL(file, found!.folder).href, options.modelBaseUrl ?? '/models/');
   try {
     options.onProgress?.({ status: 'initiate', name: options.model, file });
     const embedder = await createStaticEmbedder({ url, modelId: options.model, extraWords: extras.extraWords });

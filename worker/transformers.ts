@@ -57,11 +57,22 @@ let transformers: Promise<{ module: Transformers; defaults: Defaults }> | undefi
 
 /** Loaded on first use (it is large); its defaults are remembered before anything changes them. */
 export function loadTransformers() {
-  transformers ??= import('@huggingface/transformers').then((m) => {
-    const module = m as unknown as Transformers;
-    const { localModelPath, remoteHost } = module.env;
-    return { module, defaults: { localModelPath, remoteHost } };
-  });
+  transformers ??= import('@huggingface/transformers').then(
+    (m) => {
+      const module = m as unknown as Transformers;
+      const { localModelPath, remoteHost } = module.env;
+      return { module, defaults: { localModelPath, remoteHost } };
+    },
+    (error: unknown) => {
+      transformers = undefined;
+      // In Node (the tacit-sdk command), transformers.js is an optional peer dependency: only transformer
+      // models need it, never the default static model.
+      if (isNode && (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND') {
+        throw new Error('this model runs on transformers.js, which is not installed: npm install @huggingface/transformers (the default model needs nothing)', { cause: error });
+      }
+      throw error;
+    },
+  );
   return transformers;
 }
 

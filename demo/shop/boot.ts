@@ -1,11 +1,11 @@
-// What every page does first: styles, catalogue, frame, consent banner, QA panel, page view.
+// What every page does first: styles, catalogue, frame, consent banner, the QA panel's journeys tab, page view.
 import './styles.css';
-import '../panel/panel.css';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { mountConsentBanner } from './consent-banner.ts';
 import { renderProblem, renderShell, SHOP_NAME, type ShellOptions } from './layout.ts';
 import { page } from './tacit-client.ts';
-import { mountPanel } from '../panel/panel.ts';
+import { resumeJourney } from '../panel/journey.ts';
+import { addJourneysTab } from '../panel/qa-panel.ts';
 
 export interface PageContext {
   main: HTMLElement;
@@ -31,7 +31,9 @@ export async function startPage(
   }
   const main = renderShell({ ...shell, catalog });
   mountConsentBanner();
-  mountPanel(catalog);
+  // Tacit's QA panel (debug: true, opened with ?tacit-debug) gets the demo's journeys as a tab.
+  addJourneysTab(catalog);
+  resumeJourney(catalog);
   // Record the page view with the page's kind, never its title: the search page's title holds the query
   // ("Search: pregnancy test"), and a page view is no place for it (the search itself is its own event).
   setTimeout(() => void page({ name: pageName(location.pathname), ...pageProperties }), 0);

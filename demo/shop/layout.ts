@@ -2,6 +2,7 @@
 import { cartCount, onCartChange } from './cart.ts';
 import type { Catalog } from './catalog.ts';
 import { escapeHtml } from './format.ts';
+import { openQaPanel } from '../panel/qa-panel.ts';
 
 export const SHOP_NAME = 'Pebble & Pine';
 
@@ -24,7 +25,7 @@ export function renderShell({ catalog, activeCategory, query = '' }: ShellOption
     'afterbegin',
     `<div class="ribbon" data-testid="demo-ribbon">
        Demo shop. Recommendations are computed <strong>in your browser</strong> by Tacit — what you browse stays on this device.
-       <button type="button" class="linklike" data-open-panel>Open the QA panel</button>
+       <button type="button" class="linklike" data-open-panel data-testid="open-qa-panel">Open the QA panel</button>
      </div>
      <header class="site-header" data-testid="site-header">
        <div class="header-row">
@@ -62,6 +63,7 @@ export function renderShell({ catalog, activeCategory, query = '' }: ShellOption
   };
   updateCount();
   onCartChange(updateCount);
+  document.querySelector('[data-open-panel]')!.addEventListener('click', openQaPanel);
   return document.getElementById('main')!;
 }
 

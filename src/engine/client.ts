@@ -14,7 +14,9 @@ import type { Host } from '../host.ts';
 import type { EventSink } from '../storage/recorder.ts';
 import type { ExportedData, RecommendResult, SegmentScore } from '../types.ts';
 import { describe } from '../warn.ts';
-import { sanitizeRecommendOptions, type MainThreadFallback } from './fallback.ts';
+import type { MainThreadFallback } from './fallback.ts';
+import { sanitizeRecommendOptions } from './recommend-options.ts';
+import { catalogProblem } from '../../core/catalog.ts';
 
 const TIMEOUTS = {
   /** Model download and compile can be slow on a first visit; calls wait this long for it. */
@@ -123,10 +125,8 @@ export class EngineClient implements EventSink {
     }
     // Without a catalogue (a shop that only reports) there is nothing to warn about.
     if (!this.host.config.catalog) return;
-    if (info.catalog.error) this.host.warn('catalog', info.catalog.error);
-    else if (info.catalog.errors.length > 0) {
-      this.host.warn('catalog', `${info.catalog.errors.length} catalogue row(s) rejected, e.g. ${info.catalog.errors[0].message}`);
-    }
+    const catalog = info.catalog.error || catalogProblem(info.catalog.items, info.catalog.errors);
+    if (catalog) this.host.warn('catalog', catalog);
   }
 
   private storageChanged(kind: StorageKind): void {

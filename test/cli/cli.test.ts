@@ -87,7 +87,7 @@ describe('tacit', () => {
   // Usage errors happen before any model loads: checked in-process (same main() the binary runs).
   it('fails with usage (exit 2) on no command, an unknown command or option, and bad values', async () => {
     const cases: [string[], RegExp][] = [
-      [[], /usage: tacit <command>/],
+      [[], /usage: tacit-sdk <command>/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['embed', '--bogus'], /Unknown option '--bogus'/],
       [['embed', '--model', MODEL, '--dtype', 'q3'], /--dtype must be one of q8, fp32/],
@@ -120,6 +120,40 @@ describe('tacit', () => {
     const { code, stderr } = await inProcess(['embed', '--model', join(scratch, 'absent')]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/absent: no such folder/);
+  });
+
+  it('a model id alone is looked up nowhere (not in node_modules): it needs --models-dir; the default model answers to its id', async () => {
+    const id = await inProcess(['embed', '--model', 'Xenova/all-MiniLM-L6-v2'], 'red shoes\n');
+    expect(id.code).toBe(1);
+    expect(id.stderr).toBe(
+      'tacit-sdk embed: --model Xenova/all-MiniLM-L6-v2: no such folder. A model id is looked up under --models-dir DIR ' +
+        '(DIR/Xenova/all-MiniLM-L6-v2/config.json); Tacit never downloads a model\n',
+    );
+    expect(id.stderr).not.toMatch(/node_modules/);
+    const missing = await inProcess(['embed', '--model', 'Xenova/all-MiniLM-L6-v2', '--models-dir', scratch]);
+    expect(missing.stderr).toMatch(/^tacit-sdk embed: --model Xenova\/all-MiniLM-L6-v2: no Xenova\/all-MiniLM-L6-v2\/config\.json under --models-dir /);
+    const byId = await inProcess(['embed', '--model', 'tacit-wordnet-v2'], 'red shoes\n');
+    expect(byId).toMatchObject({ code: 0, stderr: '' });
+    expect(byId.stdout).toBe((await inProcess(['embed'], 'red shoes\n')).stdout);
+  });
+
+  it('every error is one line "tacit-sdk <command>: …", never a bare error code', async () => {
+    const empty = join(scratch, 'empty-items.json');
+    writeFileSync(empty, '{"items": []}');
+    const cases: [string[], RegExp][] = [
+      [['embed-catalog', join(scratch, 'absent.json'), '--out', join(scratch, 'x.vec')], /^tacit-sdk embed-catalog: cannot read the catalogue .*absent\.json: no such file or directory \(ENOENT\)$/],
+      [['embed-catalog', scratch, '--out', join(scratch, 'x.vec')], /^tacit-sdk embed-catalog: cannot read the catalogue .*: it is a directory, not a file \(EISDIR\)$/],
+      [['embed-catalog', empty, '--out', join(scratch, 'x.vec')], /^tacit-sdk embed-catalog: .*empty-items\.json has no usable item: nothing to embed$/],
+      [['embed', '--model', join(scratch, 'absent')], /^tacit-sdk embed: --model .*absent: no such folder$/],
+      [['replay', '--catalog', join(scratch, 'absent.json'), '--events', join(scratch, 'absent.jsonl')], /^tacit-sdk replay: cannot read the catalogue .*: no such file or directory \(ENOENT\)$/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await inProcess(args);
+      expect({ args, code: run.code }).toEqual({ args, code: 1 });
+      expect(run.stderr.trimEnd()).toMatch(message);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(scratch, 'x.vec'))).toBe(false);
   });
 });
 

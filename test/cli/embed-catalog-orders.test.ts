@@ -83,7 +83,7 @@ describe('tacit embed-catalog --orders', () => {
 
     const missing = await inProcess(['embed-catalog', cat, '--out', out, '--model', MODEL, '--orders', join(scratch, 'none.jsonl')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/cannot read .*none\.jsonl: ENOENT/);
+    expect(missing.stderr).toMatch(/^tacit-sdk embed-catalog: cannot read .*none\.jsonl: no such file or directory \(ENOENT\)\n$/);
     expect(existsSync(out)).toBe(false);
     const usage = [
       [['--delta', '0.001'], /--delta needs --epsilon/],

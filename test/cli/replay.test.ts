@@ -134,7 +134,7 @@ describe('tacit replay', () => {
       [['replay', '--events', events], 2, /--catalog FILE is required/],
       [['replay', '--catalog', cat], 2, /--events FILE is required/],
       [['replay', '--catalog', cat, '--events', events, '--limit', '0'], 2, /--limit must be a positive integer/],
-      [['replay', '--catalog', join(scratch, 'none.json'), '--events', events], 1, /cannot read .*none\.json: ENOENT/],
+      [['replay', '--catalog', join(scratch, 'none.json'), '--events', events], 1, /^tacit-sdk replay: cannot read the catalogue .*none\.json: no such file or directory \(ENOENT\)\n$/],
       [['replay', '--catalog', cat, '--events', events, '--vectors', events], 1, /not a Tacit vector file/],
     ] as const;
     for (const [args, code, message] of cases) {

@@ -104,12 +104,12 @@ describe('tacit taxonomy', () => {
   }, 30_000);
 
   it.each([
-    [['taxonomy'], 2, 'usage: tacit taxonomy'],
+    [['taxonomy'], 2, 'usage: tacit-sdk taxonomy'],
     [['taxonomy', 'suggest'], 2, '--catalog FILE is required'],
     [['taxonomy', 'bloom'], 2, "unknown subcommand 'bloom'"],
-    [['taxonomy', 'suggest', '--catalog', '/nonexistent.json'], 1, 'cannot read the catalogue /nonexistent.json: ENOENT'],
+    [['taxonomy', 'suggest', '--catalog', '/nonexistent.json'], 1, 'tacit-sdk taxonomy suggest: cannot read the catalogue /nonexistent.json: no such file or directory (ENOENT)'],
     [['taxonomy', 'suggest', '--catalog', 'CATALOG', '--min-items', '50'], 1, 'no category of'],
-    [['taxonomy', 'check', '/nonexistent.json'], 1, '/nonexistent.json: cannot read it (ENOENT)'],
+    [['taxonomy', 'check', '/nonexistent.json'], 1, 'tacit-sdk taxonomy check: /nonexistent.json: cannot read it (no such file or directory)'],
   ])('%j exits %i saying %s', async (args, code, message) => {
     const result = await run(args.map((arg) => (arg === 'CATALOG' ? join(dir, 'catalog.json') : arg)));
     expect(result.code).toBe(code);

@@ -42,7 +42,7 @@ const get = (path: string, headers: Record<string, string> = {}, method = 'GET')
 
 describe('file names', () => {
   it('takes name-<8 hash characters>.ext for a hashed file, and nothing else', () => {
-    for (const name of ['worker-6s7DOq_h.js', 'chunks/transformers.web-BcWd2Ms-.js', 'ort/ort-wasm-simd-threaded.asyncify-CWa2EFzZ.wasm', 'models/m/onnx/model_quantized-9ZpqUYDI.onnx']) {
+    for (const name of ['worker-6s7DOq_h.js', 'chunks/transformers.web-BcWd2Ms-.js', 'ort/ort-wasm-simd-threaded.asyncify-CWa2EFzZ.wasm', 'models/m/onnx/model_quantized-9ZpqUYDI.onnx', 'models/m/onnx/model_quantized-SxpQPg7e.onnx_data']) {
       expect(isHashedName(name), name).toBe(true);
     }
     for (const name of ['tacit.js', 'snippet.min.js', 'tokenizer_config.json', 'demo-checkout.js', 'catalog.json', 'a-1234567.js']) {

@@ -25,6 +25,12 @@ describe('src/config', () => {
     expect(config.consent).toBe('pending');
   });
 
+  it("createTacit({ baseUrl: '/tacit/' }): a folder from the site's root is resolved against the page", () => {
+    const config = resolveConfig({}, { pageUrl: 'https://shop.test/p/sku-42', scriptBaseUrl: '/static/tacit', warn: () => {} });
+    expect(config.baseUrl).toBe('https://shop.test/static/tacit/');
+    expect(config.model.wasmPaths).toBe('https://shop.test/static/tacit/ort/');
+  });
+
   it('a model served from another origin keeps its absolute URL (transformers.js needs a path only on the same origin)', () => {
     expect(resolve({ model: { baseUrl: 'https://cdn.shop.test/m/' } }).config.model.modelBaseUrl).toBe('https://cdn.shop.test/m/');
   });

@@ -55,6 +55,17 @@ beforeEach(() => {
 });
 
 describe('Engine', () => {
+  it('warns about an item on screen the catalogue does not have, and ranks without it', async () => {
+    const said: string[] = [];
+    const engine = new Engine({ createEmbedder, fetch: fakeNetwork, now: () => now, onWarning: (m) => said.push(m) });
+    await engine.init(config());
+    const result = await engine.recommend({ limit: 3, context: { itemId: 'gone-42' } });
+    expect(result.items).toHaveLength(3);
+    expect(said).toEqual(['recommend({ context }): item "gone-42" is not in the catalogue; recommending without it']);
+    await engine.recommend({ limit: 3, context: { itemId: 'p1' } });
+    expect(said).toHaveLength(1);
+  });
+
   it('ranks from the profile, filters purchased and out-of-stock items, and explains', async () => {
     const engine = newEngine();
     await engine.init(config());

@@ -30,14 +30,13 @@ import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { describe } from '../../src/warn.ts';
-import { eligibility, freshState, planFor, readState, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
+import { eligibility, freshState, parseRetryAfter, planFor, readState, retryDelayMs, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
 import { experimentPart } from './experiment-report.ts';
 import { ReportTokens } from './report-token.ts';
 
 export type { LastReport, PendingReport } from './report-state.ts';
 
 export const REPORT_STATE_KEY = KV_KEYS.report;
-const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
 /**
  * How long a report being sent is claimed by this worker: no other tab sends it meanwhile. The request
  * is given up a little earlier, so a claim never expires while its request can still arrive (BUG 9 in
@@ -346,8 +345,7 @@ export class ReportSync {
       const state = readState(current, now);
       const last: LastReport = { epoch: report.epoch, body: report.body, sentAt: now, status: outcome.status, ack: outcome.ack };
       if (outcome.done) return { ...state, pending: null, last };
-      const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (report.attempts - 1)) * (0.5 + this.random());
-      const retryAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
+      const retryAt = now + retryDelayMs(report.attempts, outcome.retryAfterMs ?? 0, this.random);
       return { ...state, pending: { ...report, inFlightUntil: 0, nextAttemptAt: retryAt, ...(outcome.needsToken ? { needsToken: true } : {}) }, last };
     });
     this.lastKnown = next ?? null;
@@ -396,12 +394,4 @@ export class ReportSync {
       nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date(epochStartMs(epoch + 1, p.epochSeconds)).toISOString() } : null,
     };
   }
-}
-
-function parseRetryAfter(value: string | null, now: number): number {
-  if (!value) return 0;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : 0;
 }

@@ -1,4 +1,4 @@
-// The experiment part of a device's report (src/reports/experiment-report.ts), against the real server
+// The experiment part of a device's report (worker/reports/experiment-report.ts), against the real server
 // (in-process, SQLite, report tokens on as by default), over fake-indexeddb: without an experiment the
 // body is exactly the segment report it always was; an enrolled device describes its previous epoch;
 // the part is left out, with one warning, when the total ε would pass the device's cap or the server

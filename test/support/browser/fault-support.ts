@@ -255,8 +255,9 @@ const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 /**
  * Makes the next `times` engine workers start with a fault hook: the worker's script (workerPath())
  * becomes a module that
- * first imports the hook (so its message listener runs before comlink's) and then the real worker.
- * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
+ * first imports the hook (so its message listener runs before the worker's own, worker/rpc.ts) and then the
+ * real worker. `hook` is the body of a function (event, call) run for every call from the page, `call` being
+ * the method name;
  * `prelude` runs once, before the real worker's code.
  */
 export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
@@ -267,7 +268,7 @@ export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude =
     `${prelude}
     self.addEventListener('message', (event) => {
       const d = event.data;
-      const call = d && d.type === 'APPLY' && Array.isArray(d.path) ? d.path[0] : null;
+      const call = d && typeof d.method === 'string' ? d.method : null;
       ${hook}
     });`,
     JS,

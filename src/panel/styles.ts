@@ -1,4 +1,8 @@
-/* The Tacit QA panel. Prefixed tp- so it never collides with a shop's own styles. */
+// The QA panel's styles, added to the page with the panel (a constructed style sheet where the browser has
+// them: a page's style-src policy does not apply to it). Every class is prefixed tp- so none collides
+// with a shop's own styles.
+
+export const PANEL_CSS = `
 .tp-panel [hidden], .tp-panel[hidden] { display: none !important; }
 .tp-toggle {
   position: fixed; right: 1rem; bottom: 1rem; z-index: 1000; display: flex; align-items: center; gap: 0.5em;
@@ -46,7 +50,7 @@ body.tp-open .tp-toggle { right: calc(min(440px, 100vw) + 1rem); }
 .tp-toolbar { display: flex; gap: 0.6rem; align-items: center; margin: 0.8rem 0; }
 .tp-toolbar input { flex: 1; font: inherit; padding: 0.35em 0.6em; border: 1px solid #cfd5e1; border-radius: 6px; }
 .tp-toolbar span { font-size: 0.76rem; color: #6b7385; white-space: nowrap; }
-.tp-events, .tp-bars, .tp-recs, .tp-personas { list-style: none; margin: 0; padding: 0; }
+.tp-events, .tp-bars, .tp-recs { list-style: none; margin: 0; padding: 0; }
 .tp-events li { display: grid; grid-template-columns: auto auto 1fr; gap: 0 0.5rem; padding: 0.4rem 0; border-bottom: 1px solid #eceef3; }
 .tp-events code { grid-column: 1 / -1; font-size: 0.74rem; color: #4b5366; word-break: break-all; background: #f1f3f8; border-radius: 4px; padding: 0.15rem 0.35rem; margin-top: 0.15rem; }
 .tp-seq, .tp-time { font-family: ui-monospace, Menlo, monospace; font-size: 0.74rem; color: #8a93a6; }
@@ -63,7 +67,17 @@ body.tp-open .tp-toggle { right: calc(min(440px, 100vw) + 1rem); }
 .tp-kind { font-size: 0.68rem; text-transform: uppercase; letter-spacing: 0.05em; background: #eef0ff; color: #4338ca; border-radius: 4px; padding: 0 0.35em; }
 .tp-empty { color: #8a93a6; font-style: italic; padding: 0.4rem 0; }
 .tp-raw { font-family: ui-monospace, Menlo, monospace; font-size: 0.78rem; background: #1d2433; color: #d7f7e5; border-radius: 8px; padding: 0.7rem; white-space: pre-wrap; word-break: break-all; margin: 0 0 0.6rem; }
-.tp-journey-status { background: #eef0ff; border-radius: 8px; padding: 0.5rem 0.7rem; }
-.tp-personas li { display: flex; justify-content: space-between; gap: 0.8rem; align-items: center; padding: 0.55rem 0; border-bottom: 1px solid #eceef3; }
-.tp-personas p { margin: 0.1rem 0 0; }
 .tp-recs .tp-small { white-space: nowrap; }
+`;
+
+export function addPanelStyles(): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(PANEL_CSS);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = PANEL_CSS;
+    document.head.append(style);
+  }
+}

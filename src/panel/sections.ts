@@ -1,9 +1,7 @@
 // The QA panel's sections, each a function of the latest inspect() snapshot. They write text with
 // textContent and build lists from escaped strings only: titles and queries are the shop's and the
 // shopper's data, never markup.
-import type { Catalog } from '../shop/catalog.ts';
-import { escapeHtml } from '../shop/format.ts';
-import { asArray, clock, DASH, ms, percent, score, text, when, type Snapshot } from './snapshot.ts';
+import { asArray, clock, DASH, escapeHtml, ms, percent, score, text, when, type Snapshot } from './snapshot.ts';
 
 /** The panel's elements by data-testid, and a setter that touches the DOM only when text changes. */
 export interface PanelView {
@@ -76,14 +74,14 @@ const bar = (value: number | undefined, max: number) =>
   `<span class="tp-bar"><span style="width:${max > 0 && typeof value === 'number' ? Math.max(2, (100 * value) / max).toFixed(1) : 0}%"></span></span>`;
 
 
-export function renderProfile({ el }: PanelView, s: Snapshot, catalog?: Catalog): void {
+export function renderProfile({ el }: PanelView, s: Snapshot): void {
   const top = asArray(s.profile?.top);
   const maxWeight = Math.max(0, ...top.map((t) => (typeof t.weight === 'number' ? t.weight : 0)));
   el('profile-list').innerHTML = top.length
     ? top
         .map(
           (t) => `<li data-testid="profile-item" data-item-id="${escapeHtml(text(t.itemId))}">
-            <span class="tp-label">${escapeHtml(t.title ?? catalog?.byId.get(String(t.itemId))?.title ?? text(t.itemId))}</span>
+            <span class="tp-label">${escapeHtml(t.title ?? text(t.itemId))}</span>
             ${bar(t.weight, maxWeight)}<span class="tp-num" data-testid="profile-weight">${score(t.weight)}</span></li>`,
         )
         .join('')
@@ -101,13 +99,13 @@ export function renderProfile({ el }: PanelView, s: Snapshot, catalog?: Catalog)
     : '<li class="tp-empty">No segments assigned yet.</li>';
 }
 
-export function renderRecs({ el }: PanelView, s: Snapshot, catalog?: Catalog): void {
+export function renderRecs({ el }: PanelView, s: Snapshot): void {
   const recs = s.recommendations;
   el('recs-list').innerHTML = Array.isArray(recs) && recs.length
     ? recs
         .map((r, i) => {
           const reason = typeof r.reason === 'string' ? { text: r.reason } : (r.reason ?? {});
-          const title = catalog?.byId.get(String(r.id))?.title ?? text(r.id);
+          const title = r.item?.title ?? text(r.id);
           return `<li data-testid="rec-row" data-item-id="${escapeHtml(text(r.id))}">
             <div><span class="tp-rank">${i + 1}</span> <strong>${escapeHtml(title)}</strong>
               <span class="tp-small">${escapeHtml(text(r.id))}</span>

@@ -17,7 +17,7 @@ export interface Snapshot {
   events?: { seq?: number; ts?: number; event?: string; properties?: unknown }[] | null;
   profile?: { top?: { itemId?: string; title?: string; weight?: number }[] | null } | null;
   segments?: { id?: number | string; name?: string; score?: number }[] | null;
-  recommendations?: { id?: string; score?: number; reason?: { kind?: string; text?: string } | string | null }[] | null;
+  recommendations?: { id?: string; score?: number; reason?: { kind?: string; text?: string } | string | null; item?: { title?: string } | null }[] | null;
   lastReport?: { body?: string; sentAt?: number | string | null; status?: number | string | null; ack?: unknown } | null;
   pendingReport?: unknown;
   nextEpoch?: { epoch?: number; startsAt?: number | string | null } | null;
@@ -39,6 +39,11 @@ export interface Snapshot {
 }
 
 export const DASH = '—';
+
+/** Escapes text for use inside HTML built with template strings. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
 
 export function asArray<T>(value: T[] | null | undefined): T[] {
   return Array.isArray(value) ? value : [];

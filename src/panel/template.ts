@@ -1,7 +1,5 @@
 // The QA panel's markup: every value and button carries a stable data-testid so browser tests can read
-// and drive it. Filled in by sections.ts, wired by panel.ts.
-import { personas } from '../catalog/personas.ts';
-import { escapeHtml } from '../shop/format.ts';
+// and drive it. Filled in by sections.ts, wired by panel.ts; a shop's own tabs (addTab) come after.
 import { DASH } from './snapshot.ts';
 
 export const TABS = [
@@ -10,7 +8,6 @@ export const TABS = [
   ['profile', 'Profile'],
   ['recommendations', 'Recs'],
   ['report', 'Report'],
-  ['journeys', 'Journeys'],
 ] as const;
 export type Tab = (typeof TABS)[number][0];
 
@@ -114,20 +111,6 @@ export const template = () => `
         ${row('Epoch length', 'config-epoch-seconds')}
         ${row('Server', 'config-server')}
       </dl>
-    </section>
-    <section data-panel="journeys" role="tabpanel">
-      <p class="tp-small">Plays a scripted shopper through this shop, one step a second. Events are only stored while
-        consent is granted.</p>
-      <p class="tp-journey-status" data-testid="journey-status">No journey playing.</p>
-      <button type="button" data-testid="journey-stop" hidden>Stop journey</button>
-      <ul class="tp-personas">${personas
-        .map(
-          (p) => `<li data-testid="persona-${p.id}">
-            <div><strong>${escapeHtml(p.name)}</strong> <span class="tp-small">${p.steps.length} steps · ${escapeHtml(p.expectCategories.join(', '))}</span>
-              <p class="tp-small">${escapeHtml(p.summary)}</p></div>
-            <button type="button" data-testid="journey-play-${p.id}">Play</button></li>`,
-        )
-        .join('')}</ul>
     </section>
   </div>`;
 

@@ -1,8 +1,13 @@
 // The QA panel's buttons: each calls one public tacit method and says in plain words what happened.
-import { tacit, tacitLoaded } from '../shop/tacit-client.ts';
+
 import { text } from './snapshot.ts';
+import type { TacitApi } from '../types.ts';
+
+/** What the panel uses of the SDK: the public calls, and the version it shows. */
+export type PanelApi = Pick<TacitApi, 'inspect' | 'consent' | 'forget' | 'export' | 'sync' | 'on'> & { readonly version: string };
 
 export function wireActions(
+  api: PanelApi,
   el: (testid: string) => HTMLElement,
   message: (text: string, kind?: 'ok' | 'error') => void,
   refresh: () => Promise<void>,
@@ -11,7 +16,7 @@ export function wireActions(
     el(testid).addEventListener('click', async () => {
       const button = el(testid) as HTMLButtonElement;
       button.disabled = true;
-      message(tacitLoaded() ? 'Working…' : 'SDK not loaded yet: the call is queued until it loads.');
+      message('Working…');
       try {
         message(await run());
       } catch (error) {
@@ -22,19 +27,14 @@ export function wireActions(
       }
     });
   };
-  const api = () => {
-    const t = tacit();
-    if (!t) throw new Error('the Tacit snippet is not on this page');
-    return t;
-  };
-  action('btn-consent-grant', async () => `Consent is now ${text(await api().consent?.('granted'))}.`);
-  action('btn-consent-deny', async () => `Consent is now ${text(await api().consent?.('denied'))}.`);
+  action('btn-consent-grant', async () => `Consent is now ${text(await api.consent('granted'))}.`);
+  action('btn-consent-deny', async () => `Consent is now ${text(await api.consent('denied'))}.`);
   action('btn-forget', async () => {
-    await api().forget?.();
+    await api.forget();
     return 'Forgot everything: all Tacit data on this device was deleted.';
   });
   action('btn-export', async () => {
-    const data = await api().export?.();
+    const data = await api.export();
     if (!data) throw new Error('export() returned nothing');
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
     const link = document.createElement('a');
@@ -44,7 +44,7 @@ export function wireActions(
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    return `Exported ${Array.isArray((data as { events?: unknown }).events) ? (data as { events: unknown[] }).events.length : 'your'} events to ${link.download}.`;
+    return `Exported ${Array.isArray(data.events) ? data.events.length : 'your'} events to ${link.download}.`;
   });
-  action('btn-sync', async () => `Sync: ${text(await api().sync?.())}`);
+  action('btn-sync', async () => `Sync: ${text(await api.sync())}`);
 }
