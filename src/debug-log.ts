@@ -9,7 +9,7 @@
 // It also opens the QA panel (its own chunk) when the page asks with ?tacit-debug. A console the host
 // page replaced or broke never breaks Tacit.
 
-import type { DebugEntry, DebugHost } from './debug-entry.ts';
+import type { DebugEntry, DebugHost } from './debug-types.ts';
 
 /** Events not worth a console group each (dozens per model load). */
 const QUIET_EVENTS: readonly string[] = ['model-progress', 'panel'];

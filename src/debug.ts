@@ -6,7 +6,7 @@
 
 import type { ResolvedConfig } from './config.ts';
 import type { Listeners } from './listeners.ts';
-import type { DebugEntry, DebugHost } from './debug-entry.ts';
+import type { DebugEntry, DebugHost } from './debug-types.ts';
 import type { PanelApi } from './panel/actions.ts';
 
 export class Debug {

@@ -68,7 +68,7 @@ describe('a shop taxonomy file', () => {
   });
 
   it('reports an unreadable or malformed file by its path', () => {
-    expect(() => loadTaxonomyFile(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read it \(ENOENT\)/);
+    expect(() => loadTaxonomyFile(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read it \(no such file or directory\)/);
     writeFileSync(join(dir, 'broken.json'), '{"segments": [');
     expect(() => loadTaxonomyFile(join(dir, 'broken.json'))).toThrow(/broken\.json: not valid JSON/);
   });

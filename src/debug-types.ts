@@ -1,5 +1,5 @@
-// What debug.ts notes and hands to the debug log (debug-log.ts, a lazy chunk): apart from both, so that
-// the log can name them without importing the module that loads it.
+// What the debug recorder (debug.ts) hands to the lazily loaded console log (debug-log.ts) and the QA
+// panel: in a file of its own, so the log's chunk needs nothing from the recorder back.
 
 import type { PanelApi } from './panel/actions.ts';
 import type { DebugPanel } from './types.ts';
