@@ -61,10 +61,11 @@ export class LazyParts {
     if (this.engineClient) return Promise.resolve(this.engineClient);
     if (!this.granted()) return Promise.resolve(null);
     const generation = this.generation;
-    this.engineLoading ??= Promise.all([import('./engine/client.ts'), this.fallback()])
-      .then(([{ EngineClient }, fallback]) => {
+    // The fallback's chunk (and the catalogue code in it) is fetched only if the worker cannot answer.
+    this.engineLoading ??= import('./engine/client.ts')
+      .then(({ EngineClient }) => {
         if (!this.granted() || generation !== this.generation) return null; // withdrawn or forgotten while the chunk loaded
-        const client = new EngineClient(this.host, fallback, { trustedTypesPolicy: this.trustedTypesPolicy, onStorage: this.onStorage });
+        const client = new EngineClient(this.host, () => this.fallback(), { trustedTypesPolicy: this.trustedTypesPolicy, onStorage: this.onStorage });
         this.engineClient = client;
         void client.start();
         return client;

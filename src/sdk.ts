@@ -182,17 +182,18 @@ export class Tacit {
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
-    const fallback = await this.parts.fallback();
-    const safe = fallback.sanitize(options, (message) => this.warnings.report('invalid-options', message));
+    // After a grant the worker answers (the main thread's fallback chunk is not even fetched); before, the fallback.
+    const engine = await this.parts.engine();
+    const fallback = engine ? null : await this.parts.fallback();
+    const safe = (engine ?? fallback!).sanitize(options, (message) => this.warnings.report('invalid-options', message));
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
     const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
     // In an experiment the worker answers with the arm's strategy and says the arm
     // (worker/experiments/arms.ts). No consent: no worker, no arm; popularity from the catalogue, here, at once.
-    const engine = await this.parts.engine();
     this.debug.decision(engine ? 'recommend-engine' : 'recommend-main-thread', { consent: this.consentState, request });
-    const result = engine ? await engine.recommend({ ...request, page }) : await fallback.recommend(request);
+    const result = engine ? await engine.recommend({ ...request, page }) : await fallback!.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
     return engine || !this.config.experiment ? result : { ...result, experiment: null };
   }

@@ -10,6 +10,7 @@
 // Another tab's denial or forget() reaches it on the consent channel too, and stops every write here at
 // once, before its own page has passed the news on.
 
+import { catalogProblem } from '../core/catalog.ts';
 import { armStrategy } from '../core/experiment-definition.ts';
 import { KV_KEYS } from '../core/storage-names.ts';
 import type { StoredEvent } from '../core/types.ts';
@@ -163,11 +164,14 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
       return { storage: kind };
     },
 
-    /** Once the catalogue and the model are loaded (or failed): what the page warns about. */
+    /**
+     * Once the catalogue and the model are loaded (or failed): what the page warns about. The catalogue's
+     * problem is worded here, so that the page needs no catalogue code while the worker runs.
+     */
     async engineReady() {
       await engineReady;
       const info = engine.inspect();
-      return { model: info.model, catalog: info.catalog };
+      return { model: info.model, catalogProblem: info.catalog.error || catalogProblem(info.catalog.items, info.catalog.errors) };
     },
 
     append: (events: NewEvent[]) => append(events),

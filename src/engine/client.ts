@@ -15,8 +15,7 @@ import type { EventSink } from '../storage/recorder.ts';
 import type { ExportedData, RecommendResult, SegmentScore } from '../types.ts';
 import { describe } from '../warn.ts';
 import type { MainThreadFallback } from './fallback.ts';
-import { sanitizeRecommendOptions } from './recommend-options.ts';
-import { catalogProblem } from '../../core/catalog.ts';
+import { sanitizeRecommendOptions, type SafeRecommendOptions } from './recommend-options.ts';
 
 const TIMEOUTS = {
   /** Model download and compile can be slow on a first visit; calls wait this long for it. */
@@ -54,7 +53,8 @@ export class EngineClient implements EventSink {
 
   constructor(
     private readonly host: Host,
-    private readonly fallback: MainThreadFallback,
+    /** The main thread's popularity ranking (its own chunk, loaded only when the worker cannot answer). */
+    private readonly fallback: () => Promise<MainThreadFallback>,
     private readonly options: EngineClientOptions = {},
   ) {
     const configured = host.config.engineTimeoutMs;
@@ -125,8 +125,7 @@ export class EngineClient implements EventSink {
     }
     // Without a catalogue (a shop that only reports) there is nothing to warn about.
     if (!this.host.config.catalog) return;
-    const catalog = info.catalog.error || catalogProblem(info.catalog.items, info.catalog.errors);
-    if (catalog) this.host.warn('catalog', catalog);
+    if (info.catalogProblem) this.host.warn('catalog', info.catalogProblem);
   }
 
   private storageChanged(kind: StorageKind): void {
@@ -199,6 +198,11 @@ export class EngineClient implements EventSink {
 
   // ── engine ─────────────────────────────────────────────────────────────────────────────
 
+  /** recommend()'s options as the engine expects them, each bad one warned (as MainThreadFallback.sanitize). */
+  sanitize(options: unknown, warn: (message: string) => void): SafeRecommendOptions {
+    return sanitizeRecommendOptions(options, warn);
+  }
+
   async recommend(options: WorkerRecommendRequest): Promise<RecommendResult> {
     const safe = { ...sanitizeRecommendOptions(options), ...(options.page === undefined ? {} : { page: options.page }) };
     const result = await this.call((r) => r.call('recommend', safe), { engine: true });
@@ -207,7 +211,7 @@ export class EngineClient implements EventSink {
       return result.value as RecommendResult;
     }
     if (result.done) this.host.warn('recommend', `recommend failed in the engine (${describe(result.error)}); using popularity ranking`);
-    const fallback = await this.fallback.recommend(safe);
+    const fallback = await (await this.fallback()).recommend(safe);
     // Answered without the worker: no arm this time (worker/experiments/arms.ts).
     return this.host.config.experiment ? { ...fallback, experiment: null } : fallback;
   }
