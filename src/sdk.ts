@@ -353,7 +353,9 @@ export class Tacit {
     } else {
       // Pending: nothing is stored or sent; what was tracked waits in memory for a grant.
       await this.parts.stop().catch(() => {});
-      await dropStoredGrant();
+      // A grant remembered in the database is dropped when consent goes back to pending; at init there
+      // is none (it would have granted), and no database is opened for nothing.
+      if (previous !== 'pending') await dropStoredGrant();
     }
     if (previous !== state) this.listeners.emit('consent', { state, ...(fromOtherTab ? { fromOtherTab: true } : {}) });
   }

@@ -10,7 +10,13 @@ import { CACHE_NAMES, DB_NAME, KV_KEYS } from '../../core/storage-names.ts';
  * Opens the database if it exists (at whatever version it is), else null. Another tab can block the
  * open (a pending delete or upgrade): after `timeoutMs` we give up rather than hold the page back.
  */
-function openExisting(timeoutMs = 1000): Promise<IDBDatabase | null> {
+async function openExisting(timeoutMs = 1000): Promise<IDBDatabase | null> {
+  // Where the browser can list its databases, a shopper who never granted costs no open at all.
+  try {
+    if (typeof indexedDB.databases === 'function' && !(await indexedDB.databases()).some((d) => d.name === DB_NAME)) return null;
+  } catch {
+    return null; // no IndexedDB, or access refused
+  }
   return new Promise((resolve) => {
     let settled = false;
     const done = (db: IDBDatabase | null) => {
