@@ -14,7 +14,7 @@ import { makeConfig, type ServerConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, servedPath, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, servedPath, snippetTag, watchPage, workerFollowsPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -222,6 +222,7 @@ export function serverEpochStart(epochSeconds = STATS_EPOCH_SECONDS, at = Date.n
  * epoch and past the device's planned moment.
  */
 export async function clockBeforeServerEpoch(context: BrowserContext, epochSeconds = STATS_EPOCH_SECONDS): Promise<void> {
+  await workerFollowsPage(context); // the worker, which makes the report, keeps the page's time
   await context.clock.install({ time: serverEpochStart(epochSeconds) - 60_000 });
   await context.clock.resume();
 }
