@@ -12,6 +12,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+// @ts-expect-error: plain JS module without types
+import { closure } from '../scripts/sizes.js';
 import { demoCatalog } from './lib/catalog.ts';
 import { newProfile, serveDemo, type DemoSite, type Traffic } from './lib/demo-site.ts';
 import { DIST_TACIT } from './lib/paths.ts';
@@ -127,6 +129,16 @@ const SECOND_VISIT = `(async () => {
 const MAIN_THREAD_JS = `performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, received: e.encodedBodySize }))
   .filter((e) => e.path.startsWith('/tacit/') && !e.path.startsWith('/tacit/worker-') && /\\.m?js$/.test(e.path))`;
 
+/**
+ * Files that only the worker's module graph imports (its static chunks): Chromium lists a module worker's
+ * imports in the page's resource timing too, but they run in the worker, never on the main thread.
+ */
+function workerOnlyFiles(): Set<string> {
+  const manifest = (name: string) => JSON.parse(readFileSync(join(DIST_TACIT, '.vite', name), 'utf8'));
+  const page = new Set(closure(manifest('manifest.json'), 'src/loader.ts', { lazy: true }));
+  return new Set(closure(manifest('worker-manifest.json'), 'worker/engine.worker.ts', { lazy: true }).filter((f: string) => !page.has(f)).map((f: string) => `/tacit/${f}`));
+}
+
 /** A file's gzip size as the build wrote it (the goal is in gzip; the wire carried brotli). */
 const gzipOf = (path: string) => {
   const file = join(DIST_TACIT, path.slice('/tacit/'.length));
@@ -158,7 +170,8 @@ async function oneShopper(site: DemoSite, ids: string[]): Promise<Run> {
 
     const personal = (await page.evaluate(CONSENT_TO_PERSONAL(ids))) as { ms: number };
     const firstVisit = split(site.traffic);
-    const js = (await page.evaluate(MAIN_THREAD_JS)) as { path: string; received: number }[];
+    const workerOnly = workerOnlyFiles();
+    const js = ((await page.evaluate(MAIN_THREAD_JS)) as { path: string; received: number }[]).filter((f) => !workerOnly.has(f.path));
     const mainThread = { files: js.map((f) => f.path), gzip: js.reduce((s, f) => s + gzipOf(f.path), 0), received: js.reduce((s, f) => s + f.received, 0) };
     // A shopper reads the page a while: idle-time writes finish, Chromium writes the wasm code cache.
     await page.waitForTimeout(5000);

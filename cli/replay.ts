@@ -91,14 +91,14 @@ export class ReplayEngine {
         if (url === VECTORS_URL && vectorFile) return new Response(new Uint8Array(vectorFile));
         return new Response(null, { status: 404 });
       }) as typeof fetch,
-      pageEvents: { events: async (afterSeq = 0) => this.events.filter((e) => e.seq > afterSeq) },
+      memoryEvents: { events: async (afterSeq = 0) => this.events.filter((e) => e.seq > afterSeq) },
       now: () => this.now,
     });
   }
 
   static async create(catalog: unknown, vectorFile: Uint8Array | null, model: EmbedderOptions): Promise<ReplayEngine> {
     const replay = new ReplayEngine(catalog, vectorFile);
-    await replay.engine.init({ catalogUrl: CATALOG_URL, catalogVectorsUrl: vectorFile ? VECTORS_URL : null, model, events: 'page' });
+    await replay.engine.init({ catalogUrl: CATALOG_URL, catalogVectorsUrl: vectorFile ? VECTORS_URL : null, model, events: 'memory' });
     const { status, error } = replay.engine.info;
     if (status !== 'ready') throw new CliError(`replay: the engine is not ready (${error || replay.engine.info.catalog.error || status})`);
     return replay;

@@ -2,6 +2,7 @@
 // before consent (on the main thread, engine/fallback.ts), at cold start, and whenever the model is
 // missing. It imports nothing of the vector code, so the page's fallback chunk stays small.
 
+import { DEFAULT_LIMIT } from './ranking-config.ts';
 import type { CatalogItem, ReasonKind, Recommendation } from './types.ts';
 
 export interface RankResult {
@@ -20,7 +21,7 @@ export interface FallbackOptions {
   contextItemId?: string;
 }
 
-export const DEFAULT_LIMIT = 10;
+export { DEFAULT_LIMIT };
 
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`rank: limit must be a non-negative integer, got ${limit}`);

@@ -58,6 +58,9 @@ export interface ResolvedRanking {
   excludeSeen: boolean;
 }
 
+/** How many items recommend() returns when the page does not say (the page's SDK and every ranking agree). */
+export const DEFAULT_LIMIT = 10;
+
 export const DEFAULT_CHANNELS: Readonly<RankingChannels> = Object.freeze({ content: 0.05, lexical: 0.3, behaviour: 1, popularity: 0.1 });
 
 export const DEFAULT_RANKING: Readonly<ResolvedRanking> = Object.freeze({

@@ -5,7 +5,7 @@
  * when a report arrived), and closed ones are final: the server refuses reports for them.
  *
  * The experiment part of a report for epoch E describes the device's previous epoch, E − 1, observed
- * whole before the report was made (src/reports/experiment-report.ts).
+ * whole before the report was made (worker/reports/experiment-report.ts).
  */
 import { DEFAULT_MAX_EPSILON } from '../core/privacy-accountant.ts';
 import { epochStartMs } from '../protocol/epoch.ts';

@@ -49,18 +49,21 @@ export function createApi(sdk: Tacit): PublicTacit {
   return Object.freeze(api) as unknown as PublicTacit;
 }
 
-/** Save what is buffered when the page is hidden: after that the browser may never run us again. */
+/**
+ * Save what is buffered when the page is hidden: after that the browser may never run us again. The
+ * worker hears of it too (it cannot see the page's lifecycle): a due report goes out while it still can.
+ */
 function installLifecycle(sdk: Tacit): void {
   if (typeof addEventListener !== 'function') return;
-  const hide = () => {
+  const hide = (unloading: boolean) => {
     try {
-      sdk.onPageHide();
+      sdk.onPageHide(unloading);
     } catch {
       // never into the page
     }
   };
-  addEventListener('pagehide', hide);
+  addEventListener('pagehide', () => hide(true));
   addEventListener('visibilitychange', () => {
-    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') hide();
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') hide(false);
   });
 }

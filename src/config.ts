@@ -10,7 +10,7 @@ import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-
 import { DEFAULT_RANKING, resolveRanking, type RankingConfig, type ResolvedRanking } from '../core/ranking-config.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
 import { DEFAULT_MODEL_ID } from '../model/default.ts';
-import type { Retention } from './storage/store.ts';
+import type { Retention } from '../worker/storage/store.ts';
 import type { ModelConfig, TacitConfig, TacitError } from './types.ts';
 import type { EmbedderOptions } from '../worker/embedder.ts';
 

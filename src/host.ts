@@ -1,6 +1,7 @@
-// What the lazily loaded parts of the SDK (the engine client, the report sync) get from the facade: the
-// resolved config, the consent state, a way to warn and a way to tell the shop's listeners. Narrow on
-// purpose: they never reach into the facade, so nothing imports sdk.ts back.
+// What the lazily loaded parts of the SDK (the worker's client, the popularity fallback) get from the
+// facade: the resolved config, the consent state, a way to warn and a way to tell the shop's listeners.
+// Narrow on purpose: they never reach into the facade, so nothing imports sdk.ts back. (The worker's own
+// parts get worker/host.ts.)
 
 import type { ResolvedConfig } from './config.ts';
 import type { ConsentState, TacitEventName } from './types.ts';

@@ -1,30 +1,27 @@
-// The lazily loaded parts of the SDK: the engine client (worker, model), the report sync, and the main
-// thread's popularity fallback, each its own chunk, fetched only when needed. The engine and the report
-// sync exist only while consent is granted: a withdrawal or forget() stops them, a grant starts them
-// again (when the page is idle, or at first need). They get the narrow Host, never the facade.
+// The lazily loaded parts of the SDK: the client of the worker (the device's engine: storage, ranking,
+// experiment arms, reports) and the main thread's popularity fallback, each its own chunk, fetched only
+// when needed. The worker exists only while consent is granted: a withdrawal or forget() stops it, a
+// grant starts it again (when the page is idle, or at first need). They get the narrow Host, never the
+// facade.
 
 import type { EngineClient } from './engine/client.ts';
 import type { MainThreadFallback } from './engine/fallback.ts';
-import type { ExperimentArms } from './experiments/arms.ts';
 import type { Host } from './host.ts';
-import type { ReportSync } from './reports/sync.ts';
-import type { DeviceStorage } from './storage/device-storage.ts';
+import type { EventSink } from './storage/recorder.ts';
 import { describe } from './warn.ts';
 
 export class LazyParts {
   private engineClient: EngineClient | null = null;
   private engineLoading: Promise<EngineClient | null> | null = null;
-  private reportSync: ReportSync | null = null;
-  private reportsLoading: Promise<ReportSync | null> | null = null;
   private fallbackLoading: Promise<MainThreadFallback> | null = null;
-  private armsLoading: Promise<ExperimentArms | null> | null = null;
+  /** Counts stop()s: a client whose chunk was still loading when the worker was stopped is not started. */
+  private generation = 0;
 
   constructor(
     private readonly host: Host,
-    private readonly storage: DeviceStorage,
     private readonly trustedTypesPolicy?: { createScriptURL(url: string): unknown },
-    /** records an event as track() does (an experiment's shelf impressions) */
-    private readonly record: (event: string, properties: Record<string, unknown>) => void = () => {},
+    /** The worker's storage changed kind (opened, memory, back on IndexedDB, gone). */
+    private readonly onStorage: (kind: EngineClient['storageKind']) => void = () => {},
   ) {}
 
   /** The engine client if it runs, without starting it. */
@@ -32,21 +29,19 @@ export class LazyParts {
     return this.engineClient;
   }
 
-  /** The report sync if it runs, without starting it. */
-  get runningReports(): ReportSync | null {
-    return this.reportSync;
+  /** Where the page's events go now: the worker, unless it is not started yet or failed for good. */
+  sink(): EventSink | null {
+    return this.engineClient?.usable ? this.engineClient : null;
   }
 
   private granted(): boolean {
     return this.host.consent() === 'granted';
   }
 
-  /** Starts the engine and the report sync once the page is interactive and idle (they check consent then). */
+  /** Starts the worker once the page is interactive and idle (it checks consent then). */
   startWhenIdle(): void {
     whenPageIdle(() => {
-      if (!this.granted()) return;
-      void this.engine();
-      void this.reports();
+      if (this.granted()) void this.engine();
     });
   }
 
@@ -58,64 +53,34 @@ export class LazyParts {
     return this.fallbackLoading;
   }
 
-  /** The experiment's arms, in their own chunk; none when the shop runs no experiment. */
-  experiments(): Promise<ExperimentArms | null> {
-    if (!this.host.config.experiment) return Promise.resolve(null);
-    this.armsLoading ??= import('./experiments/arms.ts')
-      .then(({ ExperimentArms }) => new ExperimentArms(this.host, this.storage, this.record))
-      .catch((error) => {
-        this.host.warn('experiment-load', `the experiment could not be loaded (${describe(error)}); recommendations as without one`);
-        this.armsLoading = null;
-        return null;
-      });
-    return this.armsLoading;
-  }
-
-  /** The engine client, once; none without a catalogue or without consent. */
+  /**
+   * The engine client, once, its worker starting; none without consent. It starts with or without a
+   * catalogue or a server: the worker keeps the device's data either way.
+   */
   engine(): Promise<EngineClient | null> {
     if (this.engineClient) return Promise.resolve(this.engineClient);
-    if (!this.host.config.catalog || !this.granted()) return Promise.resolve(null);
-    this.engineLoading ??= Promise.all([import('./engine/client.ts'), this.fallback()])
-      .then(([{ EngineClient }, fallback]) => {
-        if (!this.granted()) return null; // withdrawn while the chunk loaded
-        const client = new EngineClient(this.host, this.storage, fallback, { trustedTypesPolicy: this.trustedTypesPolicy });
+    if (!this.granted()) return Promise.resolve(null);
+    const generation = this.generation;
+    // The fallback's chunk (and the catalogue code in it) is fetched only if the worker cannot answer.
+    this.engineLoading ??= import('./engine/client.ts')
+      .then(({ EngineClient }) => {
+        if (!this.granted() || generation !== this.generation) return null; // withdrawn or forgotten while the chunk loaded
+        const client = new EngineClient(this.host, () => this.fallback(), { trustedTypesPolicy: this.trustedTypesPolicy, onStorage: this.onStorage });
         this.engineClient = client;
         void client.start();
         return client;
       })
       .catch((error) => {
         this.host.warn('engine-load', `the engine could not be loaded (${describe(error)})`);
+        this.engineLoading = null;
         return null;
       });
     return this.engineLoading;
   }
 
-  /** The report sync, once; none without a server or without consent. Segments come from the engine when there is one. */
-  reports(): Promise<ReportSync | null> {
-    if (this.reportSync) return Promise.resolve(this.reportSync);
-    if (!this.host.config.server || !this.granted()) return Promise.resolve(null);
-    this.reportsLoading ??= import('./reports/sync.ts')
-      .then(({ ReportSync }) => {
-        if (!this.granted()) return null;
-        const reports = new ReportSync(this.host, this.storage, {
-          segments: async (taxonomy) => (await this.engine())?.segments(taxonomy) ?? [],
-        });
-        this.reportSync = reports;
-        void reports.start();
-        return reports;
-      })
-      .catch((error) => {
-        this.host.warn('reports-load', `the report sync could not be loaded (${describe(error)})`);
-        return null;
-      });
-    return this.reportsLoading;
-  }
-
-  /** Stops the engine (the worker lets go of the database first) and the report sync. */
+  /** Stops the worker (it first lets go of the database). */
   async stop(): Promise<void> {
-    this.reportSync?.stop();
-    this.reportSync = null;
-    this.reportsLoading = null;
+    this.generation++;
     const engine = this.engineClient;
     this.engineClient = null;
     this.engineLoading = null;

@@ -1,10 +1,12 @@
 // The Tacit SDK on the main thread: a thin facade. Each public call resolves its arguments and hands
-// off: validation to events.ts, the config to config.ts, consent to consent.ts, writes to the recorder
-// and the one storage front door (storage/), recommendations and segments to the engine client
-// (engine/), reports to the report sync (reports/). The engine and the report sync are separate chunks
-// (parts.ts), loaded only after a grant, when the page is idle or at first need; they get a narrow Host
-// (host.ts), never this class. Before a grant (and after a denial) nothing of them is fetched: recommend() answers
-// popularity on the main thread (engine/fallback.ts), and nothing is stored or sent.
+// off: validation to events.ts, the config to config.ts, consent to consent.ts, events to the recorder
+// (storage/recorder.ts: a buffer in memory, and the sessionStorage journal for pagehide), everything
+// else to the worker, the device's engine, through its client (engine/client.ts): storing, ranking,
+// the experiment's arm, segments, reports. The client is a separate chunk (parts.ts), loaded only after
+// a grant, when the page is idle or at first need; it gets a narrow Host (host.ts), never this class.
+// Before a grant (and after a denial) no worker starts: recommend() answers popularity on the main
+// thread (engine/fallback.ts), and nothing is stored or sent. forget() deletes the database from here
+// (storage/page-database.ts), worker or not.
 
 import { followPageViews } from './auto-page.ts';
 import { CONSENT_STATES, ConsentChannel, globalPrivacyControl, initialConsent, readConsentRecord, writeConsentRecord } from './consent.ts';
@@ -13,13 +15,11 @@ import { validateEvent } from './events.ts';
 import { Debug } from './debug.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
-import { armStrategy } from '../core/experiment-definition.ts';
 import { PageShelves } from '../core/page-shelves.ts';
 import { LazyParts } from './parts.ts';
-import { DeviceStorage } from './storage/device-storage.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
+import { dropStoredGrant, eraseDeviceData, storedGrant } from './storage/page-database.ts';
 import { Recorder } from './storage/recorder.ts';
-import { KV_KEYS } from './storage/schema.ts';
 import type {
   ConsentState,
   ExportedData,
@@ -54,7 +54,6 @@ export class Tacit {
   private initialized = false;
   private initDone: Promise<void> | null = null;
   private consentState: ConsentState = 'pending';
-  private readonly storage: DeviceStorage;
   private readonly recorder: Recorder;
   private readonly host: Host;
   private readonly parts: LazyParts;
@@ -78,26 +77,16 @@ export class Tacit {
     };
     this.warnings.onReport = (error) => this.listeners.emit('error', error);
     this.debug = new Debug(() => this.config, this.listeners, this, this.host.warn);
-    this.storage = new DeviceStorage(
-      { warn: this.host.warn, mayWrite: () => this.mayWrite(), now: this.now },
-      { get maxAgeMs() { return self.config.retention.maxAgeMs; }, get maxEvents() { return self.config.retention.maxEvents; } },
-    );
-    this.parts = new LazyParts(this.host, this.storage, env.trustedTypesPolicy, (event, properties) => void this.track(event, properties));
-    this.recorder = new Recorder({
-      store: () => (this.mayWrite() ? this.storage.current : null),
-      onStored: (seqs) => {
-        this.storage.writeSucceeded();
-        this.listeners.emit('stored', { count: seqs.length, lastSeq: seqs[seqs.length - 1] });
-        this.parts.runningEngine?.notifyStored();
-      },
-      onError: (error) => this.storage.writeFailed(error),
-      onOverflow: (n) => this.warnings.report('buffer-full', `${n} event(s) dropped: more than 500 waiting for consent or storage`),
-    });
-    // A new store (fallback to memory, IndexedDB back again, deleted by another tab): write what waits
-    // there, tell the engine where the events are now.
-    this.storage.onKindChange((kind) => {
+    // A store in the worker (opened, failed over to memory, IndexedDB back again): write what waits.
+    this.parts = new LazyParts(this.host, env.trustedTypesPolicy, (kind) => {
       if (kind !== 'none') this.recorder.requestFlush();
-      this.parts.runningEngine?.storageChanged();
+    });
+    this.recorder = new Recorder({
+      sink: () => (this.mayWrite() ? this.parts.sink() : null),
+      onStored: (seqs) => this.listeners.emit('stored', { count: seqs.length, lastSeq: seqs[seqs.length - 1] }),
+      // The worker warns about its storage itself; a worker that is not running has warned already.
+      onError: () => {},
+      onOverflow: (n) => this.warnings.report('buffer-full', `${n} event(s) dropped: more than 500 waiting for consent or storage`),
     });
   }
 
@@ -106,7 +95,7 @@ export class Tacit {
   }
 
   get storageKind(): 'indexeddb' | 'memory' | 'none' {
-    return this.storage.kind;
+    return this.parts.runningEngine?.storageKind ?? 'none';
   }
 
   // ── public API ────────────────────────────────────────────────────────────────────────────────
@@ -131,9 +120,6 @@ export class Tacit {
     if (this.consentState !== 'granted') this.debug.decision(this.consentState === 'denied' ? 'track-dropped' : 'track-held', [result.event]);
     if (this.consentState === 'denied') return Promise.resolve();
     this.recorder.push({ uid: eventUid(), ts: this.now(), event: result.event, properties: result.properties });
-    if (this.mayWrite() && !this.storage.current && this.initDone) {
-      void this.storage.open().then(() => this.recorder.requestFlush());
-    }
     return Promise.resolve();
   }
 
@@ -172,13 +158,14 @@ export class Tacit {
 
   async export(): Promise<ExportedData> {
     if (this.initDone) await this.initDone;
-    if (this.mayWrite()) await this.storage.open();
+    // With consent the worker starts (if it has not yet) to read what earlier pages stored.
+    const engine = this.mayWrite() ? await this.parts.engine() : null;
+    await engine?.start();
     await this.recorder.flush();
     let events: ExportedData['events'] = [];
     let state: Record<string, unknown> = {};
-    const store = this.storage.current;
     try {
-      if (store) [events, state] = await Promise.all([store.events(), store.state()]);
+      if (engine?.usable) ({ events, state } = await engine.exportData());
     } catch (error) {
       this.warnings.report('export-failed', `export: could not read storage: ${describe(error)}`);
     }
@@ -195,37 +182,33 @@ export class Tacit {
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
-    const fallback = await this.parts.fallback();
-    const safe = fallback.sanitize(options, (message) => this.warnings.report('invalid-options', message));
+    // After a grant the worker answers (the main thread's fallback chunk is not even fetched); before, the fallback.
+    const engine = await this.parts.engine();
+    const fallback = engine ? null : await this.parts.fallback();
+    const safe = (engine ?? fallback!).sanitize(options, (message) => this.warnings.report('invalid-options', message));
     // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
     const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
-    // In an experiment (src/experiments/arms.ts) the control arm answers with the fallback ranking,
-    // under the same shelf rules (cart, purchases, excludeSeen) as the personal one.
-    const arms = await this.parts.experiments();
-    const assignment = arms ? await arms.assignment() : null;
-    const control = assignment !== null && armStrategy(assignment.arm) === 'control';
-    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude), ...(control ? { strategy: 'control' as const } : {}) };
-    const engine = await this.parts.engine();
+    const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
+    // In an experiment the worker answers with the arm's strategy and says the arm
+    // (worker/experiments/arms.ts). No consent: no worker, no arm; popularity from the catalogue, here, at once.
     this.debug.decision(engine ? 'recommend-engine' : 'recommend-main-thread', { consent: this.consentState, request });
-    // No consent: no engine. Popularity from the catalogue, here, at once.
-    const result = engine ? await engine.recommend(request) : await fallback.recommend(request);
+    const result = engine ? await engine.recommend({ ...request, page }) : await fallback!.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
-    return arms ? arms.label(result, assignment, page) : result;
+    return engine || !this.config.experiment ? result : { ...result, experiment: null };
   }
 
   async segments(): Promise<SegmentScore[]> {
     if (this.initDone) await this.initDone;
     const engine = await this.parts.engine();
-    const taxonomy = await (await this.parts.reports())?.taxonomy();
-    return engine && taxonomy ? engine.segments(taxonomy) : [];
+    return engine ? engine.segments() : [];
   }
 
   async sync(): Promise<unknown> {
     if (this.initDone) await this.initDone;
     if (!this.config.server) return { sent: false, reason: 'no server configured' };
-    const reports = await this.parts.reports();
-    return reports ? reports.sync() : { sent: false, reason: 'no consent' };
+    const engine = await this.parts.engine();
+    return engine ? engine.sync() : { sent: false, reason: 'no consent' };
   }
 
   async inspect(): Promise<Record<string, unknown>> {
@@ -240,7 +223,6 @@ export class Tacit {
       unsavedEvents: this.recorder.pending.length,
       state: data.state,
       ...engine,
-      ...(this.parts.runningReports?.inspect() ?? {}),
     };
   }
 
@@ -253,10 +235,14 @@ export class Tacit {
     return this.writeBuffered();
   }
 
-  /** The page is going away (or hidden): journal what is unsaved, synchronously, then try to write it. */
-  onPageHide(): void {
+  /**
+   * The page is hidden, or going away (`unloading`): journal what is unsaved, synchronously, then try to
+   * write it; the worker sends a due report while an answer can still arrive.
+   */
+  onPageHide(unloading = false): void {
     if (this.consentState === 'granted') saveJournal(this.recorder.unsaved());
     void this.recorder.flush().catch(() => {});
+    this.parts.runningEngine?.pageHidden(unloading);
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────
@@ -275,14 +261,14 @@ export class Tacit {
     const gpc = globalPrivacyControl();
     const decision = initialConsent({
       configured: this.config.consent,
-      remembered: gpc ? null : (readConsentRecord()?.state ?? ((await this.storage.storedGrant()) ? 'granted' : null)),
+      remembered: gpc ? null : (readConsentRecord()?.state ?? ((await storedGrant()) ? 'granted' : null)),
       globalPrivacyControl: gpc,
       respectGlobalPrivacyControl: this.config.privacy.respectGlobalPrivacyControl,
     });
     this.debug.decision('configuration', this.config);
     this.debug.decision('consent', decision);
     this.channel = new ConsentChannel((state, forgotten) => void this.fromOtherTab(state, forgotten));
-    await this.applyConsent(decision.state); // a grant starts the engine and the report sync when idle
+    await this.applyConsent(decision.state); // a grant starts the worker when the page is idle
     if (this.config.autoPage) {
       void this.page();
       followPageViews(() => void this.page());
@@ -324,7 +310,7 @@ export class Tacit {
     return globalPrivacyControl() && this.config.privacy.respectGlobalPrivacyControl ? 'denied' : this.config.consent;
   }
 
-  /** Deletes everything stored and stops the engine and the report sync (they start again after a grant). */
+  /** Deletes everything stored and stops the worker (a grant starts it again), from this page: worker or not. */
   private async erase(): Promise<void> {
     this.recorder.discard();
     clearJournal();
@@ -334,7 +320,7 @@ export class Tacit {
     } catch (error) {
       this.warnings.report('forget-engine', `forget: the engine did not stop cleanly: ${describe(error)}`);
     }
-    await this.storage.erase();
+    await eraseDeviceData();
   }
 
   /**
@@ -352,16 +338,13 @@ export class Tacit {
     if (byShopper || forgotten) this.channel?.announce(state, forgotten);
     if (state === 'granted') {
       if (byShopper) {
-        try {
-          // Also inside Tacit's own database, for browsers that block localStorage.
-          await (await this.storage.open()).set(KV_KEYS.consent, { state: 'granted', day: dayOf(this.now()) });
-        } catch (error) {
-          this.storage.writeFailed(error);
-        }
+        // Also inside Tacit's own database, for browsers that block localStorage (the worker starts now).
+        const day = dayOf(this.now());
+        void this.parts.engine().then((engine) => engine?.rememberGrant(day)).catch(() => {});
       }
+      // The previous page's unsaved events; written with the rest once the worker runs.
       this.recorder.restore(takeJournal());
-      await this.writeBuffered();
-      // (Again after a forget(): it stopped the engine and the report sync.)
+      // (Again after a forget(): it stopped the worker.)
       if (this.initDone) this.parts.startWhenIdle();
     } else if (state === 'denied') {
       // Withdrawal deletes what was stored under the earlier grant, in this tab and (through the
@@ -370,16 +353,17 @@ export class Tacit {
     } else {
       // Pending: nothing is stored or sent; what was tracked waits in memory for a grant.
       await this.parts.stop().catch(() => {});
-      await this.storage.current?.delete(KV_KEYS.consent).catch(() => {});
+      // A grant remembered in the database is dropped when consent goes back to pending; at init there
+      // is none (it would have granted), and no database is opened for nothing.
+      if (previous !== 'pending') await dropStoredGrant();
     }
     if (previous !== state) this.listeners.emit('consent', { state, ...(fromOtherTab ? { fromOtherTab: true } : {}) });
   }
 
-  /** Opens the store if there is anything to write, then writes it. */
+  /** Starts the worker (with consent) if there is anything to write, and writes it. */
   private async writeBuffered(): Promise<void> {
-    if (this.consentState !== 'granted') return;
-    if (!this.storage.current && this.recorder.unsaved().length === 0) return;
-    await this.storage.open();
+    if (!this.mayWrite() || (!this.parts.runningEngine && this.recorder.unsaved().length === 0)) return;
+    await (await this.parts.engine())?.start();
     await this.recorder.flush();
   }
 }

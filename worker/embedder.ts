@@ -23,7 +23,7 @@ import { DTYPE_SUFFIX, isNode, loadTransformers, nodeModule, type FeatureExtract
 
 export type { EmbedderProgress };
 
-/** transformers.js' Cache Storage name (also in src/storage/schema.ts CACHE_NAMES, which forget() deletes). */
+/** transformers.js' Cache Storage name (also in core/storage-names.ts CACHE_NAMES, which forget() deletes). */
 const MODEL_CACHE = 'transformers-cache';
 
 export interface EmbedderOptions {

@@ -1,9 +1,9 @@
 // The on-device engine: it orchestrates. The catalogue comes from core/catalog.ts, item vectors from
 // item-vectors.ts, the shopper's profile from profile-store.ts, the model from the embedder it is given;
-// ranking and segments are core/ functions. It runs in the Web Worker (engine.worker.ts exposes it with
-// comlink) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
+// ranking and segments are core/ functions. It runs in the Web Worker (worker-api.ts serves it to the
+// page) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
 //
-// Raw events never leave this engine: it reads them from the device's storage (or the page's memory
+// Raw events never leave this engine: it reads them from the device's storage (IndexedDB or its memory
 // store) and returns only rankings and segment scores.
 
 import { unknownContextItem, validateCatalog } from '../core/catalog.ts';
@@ -19,8 +19,8 @@ import { VectorMatrix } from '../core/vectors.ts';
 import { neighbourIndexFromFile, type NeighbourIndex } from '../core/neighbours.ts';
 import { DEFAULT_RANKING, type ResolvedRanking } from '../core/ranking-config.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
-import { IndexedDBStore } from '../src/storage/indexeddb-store.ts';
-import type { EventLog } from '../src/storage/store.ts';
+import { IndexedDBStore } from './storage/indexeddb-store.ts';
+import type { EventLog } from './storage/store.ts';
 import type { EmbedderOptions, EmbedderProgress } from './embedder.ts';
 import type { ModelExtras } from './model-loader.ts';
 import { fetchVectorFile, loadItemVectors, type EmbeddingCache, type VectorSource } from './item-vectors.ts';
@@ -28,10 +28,10 @@ import { LazyModel } from './lazy-model.ts';
 import { ProfileStore, type ProfileKeeper } from './profile-store.ts';
 
 /**
- * Where the shopper's events are: in IndexedDB (read here, through the storage module), in the page's
- * memory store (the page could not open IndexedDB), or nowhere the engine may read (no consent).
+ * Where the shopper's events are: in IndexedDB (read here, through the storage module), in the device
+ * storage's memory store (IndexedDB could not be opened), or nowhere the engine may read (no consent).
  */
-export type EventSourceKind = 'indexeddb' | 'page' | 'none';
+export type EventSourceKind = 'indexeddb' | 'memory' | 'none';
 
 export interface EngineConfig {
   catalogUrl: string | null;
@@ -64,8 +64,8 @@ export interface EngineDeps {
   fetch: typeof fetch;
   /** Opens the device's store in this worker. Default: the storage module's IndexedDB store. */
   openStore?: () => Promise<EngineStore>;
-  /** The page's events, for EventSourceKind 'page'. */
-  pageEvents?: EventLog;
+  /** The events kept in memory, for EventSourceKind 'memory'. */
+  memoryEvents?: EventLog;
   now?: () => number;
   onProgress?: (progress: EmbedderProgress) => void;
   /** A problem the page should hear about once (the engine itself keeps working). */
@@ -74,7 +74,7 @@ export interface EngineDeps {
 
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
-/** The worker only reads events and keeps its own records; retention is the page's job when it appends. */
+/** The engine only reads events and keeps its own records; retention applies where events are appended (worker/storage/). */
 const READ_ONLY = { maxAgeMs: Number.POSITIVE_INFINITY, maxEvents: Number.POSITIVE_INFINITY };
 
 export class Engine {
@@ -116,7 +116,7 @@ export class Engine {
     return this.readyPromise;
   }
 
-  /** Consent or the page's storage changed: read events from there from now on, starting afresh. */
+  /** Consent or the device's storage changed: read events from there from now on, starting afresh. */
   setEventSource(events: EventSourceKind): void {
     if (!this.config || this.config.events === events) return;
     this.config.events = events;
@@ -215,8 +215,8 @@ export class Engine {
     switch (this.config.events) {
       case 'indexeddb':
         return this.openStore();
-      case 'page':
-        return this.deps.pageEvents ?? null;
+      case 'memory':
+        return this.deps.memoryEvents ?? null;
       default:
         return null;
     }

@@ -9,7 +9,7 @@ import { contentHash } from '../core/hash.ts';
 import type { CatalogItem } from '../core/types.ts';
 import { decodeVecFile, vecFileMatches, type VecFile } from '../core/vecfile.ts';
 import { VectorMatrix, quantizeRow } from '../core/vectors.ts';
-import type { EmbeddingRecord } from '../src/storage/schema.ts';
+import type { EmbeddingRecord } from './storage/schema.ts';
 
 export const EMBED_BATCH = 32;
 

@@ -7,8 +7,8 @@ import { eventToInteractions, purchasedIds } from '../core/interactions.ts';
 import { applyEvent, profileFromJSON, profileToJSON, type Profile, type VectorLookup } from '../core/profile.ts';
 import { noteCartEvent, noteSeenEvent } from '../core/shelf.ts';
 import type { StoredEvent } from '../core/types.ts';
-import { KV_KEYS } from '../src/storage/schema.ts';
-import type { EventLog } from '../src/storage/store.ts';
+import { KV_KEYS } from './storage/schema.ts';
+import type { EventLog } from './storage/store.ts';
 
 /** Where the profile is kept between pages (IndexedDB's kv store); none in memory-only mode. */
 export interface ProfileKeeper {

@@ -1,30 +1,29 @@
-// The main thread's side of the engine: starts the worker lazily, talks to it with comlink, and keeps
-// the page working whatever happens to it. A worker that crashes or hangs is restarted once; after
-// that, and whenever the engine is slow or has no model, recommendations come from a non-model
-// ranking (popularity, then shop order) computed here from the catalogue (fallback.ts).
-//
-// The worker reads the shopper's events itself, through the same storage module as this page, when
-// they are in IndexedDB; when this page had to fall back to memory, it reads them from this page.
+// The main thread's side of the worker, which is the device's engine (worker/worker-api.ts): it keeps
+// the shopper's data, ranks, draws the experiment's arm and sends the reports. This client starts the
+// worker lazily, calls it by name (worker/rpc.ts), and keeps the page working whatever happens to it. A worker
+// that crashes or hangs is restarted once; after that, and whenever the engine is slow or has no model,
+// recommendations come from a non-model ranking (popularity, then shop order) computed here from the
+// catalogue (fallback.ts), and the page's events wait in its memory (src/storage/recorder.ts).
 
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { builtFile } from '../../core/built-files.ts';
-import type { Taxonomy } from '../../protocol/taxonomy.ts';
-import type { EngineConfig } from '../../worker/engine.ts';
-import type { WorkerApi } from '../../worker/engine.worker.ts';
+import { RpcClient } from '../../worker/rpc.ts';
+import type { NewEvent } from '../../worker/storage/store.ts';
+import type { StorageKind, WorkerApi, WorkerRecommendRequest, WorkerSettings } from '../../worker/worker-api.ts';
+import type { TacitEventName } from '../types.ts';
 import type { Host } from '../host.ts';
-import type { DeviceStorage } from '../storage/device-storage.ts';
-import type { RecommendOptions, RecommendResult, SegmentScore } from '../types.ts';
+import type { EventSink } from '../storage/recorder.ts';
+import type { ExportedData, RecommendResult, SegmentScore } from '../types.ts';
 import { describe } from '../warn.ts';
 import type { MainThreadFallback } from './fallback.ts';
-import { sanitizeRecommendOptions } from './recommend-options.ts';
-import { catalogProblem } from '../../core/catalog.ts';
-
+import { sanitizeRecommendOptions, type SafeRecommendOptions } from './recommend-options.ts';
 
 const TIMEOUTS = {
   /** Model download and compile can be slow on a first visit; calls wait this long for it. */
   ready: 8000,
   call: 8000,
   ping: 2000,
+  /** A report may wait for a token exchange and a relay (each given up by the worker within 25 s). */
+  sync: 60_000,
 };
 
 type WorkerState = 'stopped' | 'starting' | 'running' | 'failed';
@@ -35,49 +34,45 @@ export interface EngineClientOptions {
   /** The snippet's Trusted Types policy: on pages that enforce them, new Worker() needs a TrustedScriptURL. */
   trustedTypesPolicy?: { createScriptURL(url: string): unknown };
   timeouts?: Partial<typeof TIMEOUTS>;
+  /** The worker's storage changed kind (the page then writes what waits, and reports the kind). */
+  onStorage?: (kind: StorageKind) => void;
 }
 
-export class EngineClient {
+export class EngineClient implements EventSink {
   private worker: Worker | null = null;
-  private remote: Remote<WorkerApi> | null = null;
+  private remote: Remote | null = null;
   private state: WorkerState = 'stopped';
   private restarts = 0;
   private ready: Promise<void> | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private taxonomy: Taxonomy | null = null;
+  /** Settles when the worker's catalogue and model are loaded (or failed). */
+  private engineLoaded: Promise<void> = Promise.resolve();
   private modelReported = false;
   private readonly timeouts: typeof TIMEOUTS;
+  /** Where the device's data is kept now, as the worker last said. */
+  storageKind: StorageKind = 'none';
 
   constructor(
     private readonly host: Host,
-    private readonly storage: DeviceStorage,
-    private readonly fallback: MainThreadFallback,
+    /** The main thread's popularity ranking (its own chunk, loaded only when the worker cannot answer). */
+    private readonly fallback: () => Promise<MainThreadFallback>,
     private readonly options: EngineClientOptions = {},
   ) {
     const configured = host.config.engineTimeoutMs;
     this.timeouts = { ...TIMEOUTS, ready: configured, call: configured, ...options.timeouts };
   }
 
-  /** The engine's configuration: the resolved config's engine part, as it is, and where events are. */
-  engineConfig(): EngineConfig {
-    const c = this.host.config;
-    return {
-      catalogUrl: c.catalog,
-      catalogVectorsUrl: c.catalogVectors,
-      model: c.model,
-      ranking: c.ranking,
-      segments: c.segments,
-      events: this.eventSource(),
-    };
+  /** Whether it can take events: started or starting, not failed for good. */
+  get usable(): boolean {
+    return this.state !== 'failed';
   }
 
-  /** Where the worker finds the shopper's events: none without consent, else where this page keeps them. */
-  private eventSource(): EngineConfig['events'] {
-    if (this.host.consent() !== 'granted') return 'none';
-    return this.storage.kind === 'memory' ? 'page' : 'indexeddb';
+  /** The worker's settings: the resolved config, less the shop's onError (a function stays on the page). */
+  private settings(): WorkerSettings {
+    const { onError: _onError, ...settings } = this.host.config;
+    return settings;
   }
 
-  /** Starts the worker and the model load, once (plus one restart after a crash). */
+  /** Starts the worker, once (plus one restart after a crash); resolves when its storage is usable. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
     const attempt: Promise<void> = this.launch().catch((error) => {
@@ -107,25 +102,35 @@ export class EngineClient {
       });
     });
     crashed.catch(() => {});
-    this.remote = wrap<WorkerApi>(worker);
-    const page = proxy({
-      progress: (p: unknown) => this.host.emit('model-progress', p),
-      warning: (message: string) => this.host.warn('engine', message),
-      // Only asked while this page keeps the events in memory (IndexedDB unavailable).
-      events: async (afterSeq: number) => (this.storage.current?.kind === 'memory' ? this.storage.current.events(afterSeq) : []),
+    // What the worker tells the page (worker/worker-api.ts PageCallbacks).
+    const remote: Remote = new RpcClient(worker, (name, args) => {
+      if (name === 'warn') this.host.warn(String(args[0]), String(args[1]));
+      else if (name === 'emit') this.host.emit(args[0] as TacitEventName, args[1]);
+      else if (name === 'storage') this.storageChanged(args[0] as StorageKind);
     });
-    await Promise.race([this.remote.init(this.engineConfig(), page), crashed]);
+    this.remote = remote;
+    const started = await Promise.race([remote.call('start', this.settings()), crashed]);
     this.state = 'running';
-    const info = await this.remote.inspect();
+    this.storageChanged(started.storage);
+    this.engineLoaded = remote.call('engineReady').then((info) => this.reportEngine(info), () => {});
+  }
+
+  /** What the page hears once the catalogue and the model are loaded: a ready model, or why not. */
+  private reportEngine(info: Awaited<ReturnType<WorkerApi['engineReady']>>): void {
     if (info.model.status === 'failed' && !this.modelReported) {
       this.modelReported = true;
       this.host.warn('model-failed', `model "${info.model.id}" could not be loaded (${info.model.error}); using popularity ranking`);
     } else if (info.model.status === 'ready') {
       this.host.emit('model-ready', info.model);
     }
-    const catalog = info.catalog.error || catalogProblem(info.catalog.items, info.catalog.errors);
-    if (catalog) this.host.warn('catalog', catalog);
-    if (this.taxonomy) await this.remote.setTaxonomy(this.taxonomy);
+    // Without a catalogue (a shop that only reports) there is nothing to warn about.
+    if (!this.host.config.catalog) return;
+    if (info.catalogProblem) this.host.warn('catalog', info.catalogProblem);
+  }
+
+  private storageChanged(kind: StorageKind): void {
+    this.storageKind = kind;
+    this.options.onStorage?.(kind);
   }
 
   private onCrash(worker: Worker, message: string): void {
@@ -143,97 +148,113 @@ export class EngineClient {
   }
 
   private stopWorker(): void {
-    this.remote?.[releaseProxy]();
+    this.remote?.close(new Error('the engine worker stopped'));
     this.worker?.terminate();
     this.worker = null;
     this.remote = null;
+    this.storageChanged('none');
     this.state = 'stopped';
   }
 
   /**
    * Runs a call on the worker within a time limit. A call that times out while the worker still answers
    * a ping is just slow (we answer without it this time); no answer to the ping means hung: restart once.
+   * `engine`: the call needs the catalogue and model, which may still be loading (the wait for them counts
+   * against the `ready` limit, as on a first visit).
    */
-  private async call<T>(fn: (remote: Remote<WorkerApi>) => Promise<T>, limit = this.timeouts.call): Promise<T | undefined> {
-    const ready = await settleWithin(this.start(), this.timeouts.ready);
-    if (!ready.done || !this.remote || this.state !== 'running') return undefined;
+  private async call<T>(fn: (remote: Remote) => Promise<T>, { limit = this.timeouts.call, engine = false } = {}): Promise<Settled<T>> {
+    const ready = await settleWithin(engine ? this.start().then(() => this.engineLoaded) : this.start(), this.timeouts.ready);
+    if (!ready.done || !this.remote || this.state !== 'running') return { done: false };
     const remote = this.remote;
     const result = await settleWithin(fn(remote), limit);
-    if (result.done) {
-      if (result.error) throw result.error;
-      return result.value;
+    if (result.done) return result;
+    const ping = await settleWithin(remote.call('ping'), this.timeouts.ping);
+    if (!ping.done && this.worker && this.remote === remote) this.onCrash(this.worker, 'it stopped answering');
+    return result;
+  }
+
+  /** A call whose failure the caller must see (a write, an export): an error instead of undefined. */
+  private async must<T>(what: string, fn: (remote: Remote) => Promise<T>): Promise<T> {
+    const result = await this.call(fn);
+    if (!result.done) throw new Error(`${what}: the engine worker is ${this.state === 'running' ? 'not answering' : 'not running'}`);
+    if ('error' in result) throw result.error;
+    return result.value as T;
+  }
+
+  // ── storage (EventSink) ──────────────────────────────────────────────────────────────────
+
+  /** Stores a batch of events (one transaction in the worker; events already stored are skipped). */
+  append(events: NewEvent[]): Promise<number[]> {
+    return this.must('storing events', (r) => r.call('append', events));
+  }
+
+  rememberGrant(day: string): Promise<void> {
+    return this.must('remembering the grant', (r) => r.call('rememberGrant', day));
+  }
+
+  exportData(): Promise<Pick<ExportedData, 'storage' | 'events' | 'state'>> {
+    return this.must('reading storage', (r) => r.call('exportData'));
+  }
+
+  // ── engine ─────────────────────────────────────────────────────────────────────────────
+
+  /** recommend()'s options as the engine expects them, each bad one warned (as MainThreadFallback.sanitize). */
+  sanitize(options: unknown, warn: (message: string) => void): SafeRecommendOptions {
+    return sanitizeRecommendOptions(options, warn);
+  }
+
+  async recommend(options: WorkerRecommendRequest): Promise<RecommendResult> {
+    const safe = { ...sanitizeRecommendOptions(options), ...(options.page === undefined ? {} : { page: options.page }) };
+    const result = await this.call((r) => r.call('recommend', safe), { engine: true });
+    if (result.done && !('error' in result)) {
+      this.host.emit('recommendations', result.value);
+      return result.value as RecommendResult;
     }
-    const ping = await settleWithin(remote.ping(), this.timeouts.ping);
-    if (!ping.done && this.worker) this.onCrash(this.worker, 'it stopped answering');
-    return undefined;
+    if (result.done) this.host.warn('recommend', `recommend failed in the engine (${describe(result.error)}); using popularity ranking`);
+    const fallback = await (await this.fallback()).recommend(safe);
+    // Answered without the worker: no arm this time (worker/experiments/arms.ts).
+    return this.host.config.experiment ? { ...fallback, experiment: null } : fallback;
   }
 
-  // ── EngineHost ───────────────────────────────────────────────────────────────────────────
-
-  async recommend(options: RecommendOptions): Promise<RecommendResult> {
-    const safe = sanitizeRecommendOptions(options);
-    try {
-      const result = await this.call((r) => r.recommend(safe));
-      if (result) {
-        this.host.emit('recommendations', result);
-        return result as RecommendResult;
-      }
-    } catch (error) {
-      this.host.warn('recommend', `recommend failed in the engine (${describe(error)}); using popularity ranking`);
-    }
-    return this.fallback.recommend(safe);
+  /** The shopper's segments in the server's taxonomy (embedded by the worker once per model and version). */
+  async segments(): Promise<SegmentScore[]> {
+    const result = await this.call((r) => r.call('segments'), { limit: 30_000, engine: true });
+    if (result.done && 'error' in result) this.host.warn('segments', `segments failed (${describe(result.error)})`);
+    return result.done && !('error' in result) ? (result.value as SegmentScore[]) : [];
   }
 
-  /** The shopper's segments in this taxonomy (embedded by the worker once per model and version). */
-  async segments(taxonomy: Taxonomy): Promise<SegmentScore[]> {
-    try {
-      if (this.taxonomy?.version !== taxonomy.version) {
-        this.taxonomy = taxonomy;
-        await this.call((r) => r.setTaxonomy(taxonomy), 30_000);
-      }
-      return (await this.call((r) => r.segments())) ?? [];
-    } catch (error) {
-      this.host.warn('segments', `segments failed (${describe(error)})`);
-      return [];
-    }
+  async sync(): Promise<unknown> {
+    const result = await this.call((r) => r.call('sync'), { limit: this.timeouts.sync });
+    if (result.done) return 'error' in result ? { sent: false, reason: describe(result.error) } : result.value;
+    return { sent: false, reason: `the engine worker is ${this.state === 'running' ? 'not answering' : 'not running'}` };
   }
 
-  notifyStored(): void {
-    // Coalesce bursts of events into one profile update.
-    if (this.refreshTimer || this.state !== 'running') return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      void this.call((r) => r.refresh()).catch(() => {});
-    }, 250);
-  }
-
-  /** This page's store changed (memory fallback, IndexedDB back, deleted by another tab): tell the worker where events are now. */
-  storageChanged(): void {
-    if (this.remote && this.state === 'running') void this.remote.setEventSource(this.eventSource()).catch(() => {});
+  /** The page is hidden or going away: the worker sends a due report while it still can. */
+  pageHidden(unloading: boolean): void {
+    if (this.remote && this.state === 'running') void this.remote.call('pageHidden', unloading).catch(() => {});
   }
 
   async inspect(): Promise<Record<string, unknown>> {
     const base = { worker: this.state, restarts: this.restarts };
     if (!this.remote || this.state !== 'running') return base;
-    const info = await settleWithin(this.remote.inspect(), this.timeouts.call);
-    return info.done && !info.error ? { ...base, ...info.value } : base;
+    const info = await settleWithin(this.remote.call('inspect'), this.timeouts.call);
+    return info.done && !('error' in info) ? { ...base, ...info.value } : base;
   }
 
   /**
-   * Ends the worker (consent withdrawn, forget): it first lets go of its IndexedDB connection, so the
-   * database can be deleted, then it is terminated. A grant starts a new client.
+   * Ends the worker (consent withdrawn, forget): it first stops and lets go of its IndexedDB connection,
+   * so the database can be deleted, then it is terminated. A grant starts a new client.
    */
   async stop(): Promise<void> {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = null;
-    if (this.remote && this.state === 'running') await settleWithin(this.remote.forget(), this.timeouts.ping);
+    if (this.remote && this.state === 'running') await settleWithin(this.remote.call('forget'), this.timeouts.ping);
     this.stopWorker();
     this.state = 'failed'; // never restarted: this client is done
   }
-
 }
 
-type Settled<T> = { done: true; value?: T; error?: unknown } | { done: false };
+type Remote = RpcClient<WorkerApi>;
+
+type Settled<T> = { done: true; value: T } | { done: true; error: unknown } | { done: false };
 
 /** Waits for a promise at most `ms`; never rejects. */
 function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {

@@ -2,7 +2,7 @@
 // the API documents is named in one warning and replaced by its safe default (limit: the default 10;
 // above 100: 100; a fraction: rounded down), so a typo never silently empties or floods a shelf.
 
-import { DEFAULT_LIMIT } from '../../core/popularity.ts';
+import { DEFAULT_LIMIT } from '../../core/ranking-config.ts';
 import type { RecommendOptions } from '../types.ts';
 
 export const MAX_LIMIT = 100;

@@ -1,10 +1,10 @@
-// Events tracked just before a navigation may still be in memory, or in an IndexedDB transaction the
-// unloading page will not finish. On pagehide they are also written, synchronously, to sessionStorage;
-// the next page of the tab stores them (skipping any whose uid the database already has). Only used
-// while consent is granted, and cleared by forget().
+// Events tracked just before a navigation may still be in the page's memory, or on their way into the
+// worker's IndexedDB transaction, which the unloading page will not finish. On pagehide they are also
+// written, synchronously, to sessionStorage; the next page of the tab stores them (the worker skips any
+// whose uid the database already has). Only used while consent is granted, and cleared by forget().
 
-import { JOURNAL_KEY as KEY } from './schema.ts';
-import type { NewEvent } from './store.ts';
+import { JOURNAL_KEY as KEY } from '../../core/storage-names.ts';
+import type { NewEvent } from '../../worker/storage/store.ts';
 
 function storage(): Storage | null {
   try {

@@ -1,17 +1,22 @@
-// Batches validated events off the hot path: track() only pushes into an array; the write to storage
-// happens when the page is idle (or at once when it is being hidden). A failed write puts the batch back
-// in front of the buffer, so nothing is lost and, because each append is one transaction, nothing is
-// written twice.
+// Batches validated events off the hot path: track() only pushes into an array; the batch goes to the
+// worker, which stores it (worker/storage/), when the page is idle (or at once when it is being hidden).
+// A failed write puts the batch back in front of the buffer, so nothing is lost and, because each append
+// is one transaction that skips events whose uid is stored already, nothing is written twice.
 
-import type { NewEvent, Store } from './store.ts';
+import type { NewEvent } from '../../worker/storage/store.ts';
 
-/** While consent is pending, events wait in memory (never on disk), up to this many. */
+/** Where a batch of events goes: the worker's storage (one transaction per batch). */
+export interface EventSink {
+  append(events: NewEvent[], options: { skipExisting: boolean }): Promise<number[]>;
+}
+
+/** While consent is pending (or the worker is not running yet), events wait in memory, never on disk, up to this many. */
 export const MAX_BUFFERED = 500;
 const FLUSH_AT = 100;
 
 export interface RecorderHooks {
-  /** The store to write to, or null while nothing may be stored (consent not granted, no store yet). */
-  store(): Store | null;
+  /** Where to write, or null while nothing may be stored (consent not granted, no worker running yet). */
+  sink(): EventSink | null;
   onStored(seqs: number[]): void;
   onError(error: unknown): void;
   onOverflow(dropped: number): void;
@@ -91,13 +96,13 @@ export class Recorder {
   }
 
   private async writeBuffer(): Promise<void> {
-    const store = this.hooks.store();
-    if (!store || this.buffer.length === 0) return;
+    const sink = this.hooks.sink();
+    if (!sink || this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
     this.inFlight = batch;
     try {
-      const seqs = await store.append(batch, { skipExisting: true });
+      const seqs = await sink.append(batch, { skipExisting: true });
       this.inFlight = [];
       this.retryDelay = 0;
       this.hooks.onStored(seqs);

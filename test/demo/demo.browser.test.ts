@@ -37,6 +37,8 @@ beforeAll(async () => {
     isolated: true,
     mounts: [
       { prefix: '/tacit/', dir: resolve(ROOT, 'dist/tacit') },
+      // the worker that keeps the page's clock (harness.ts workerFollowsPage; clockBeforeServerEpoch uses it)
+      { prefix: '/tacit-test/', dir: resolve(ROOT, 'test/support/browser/fixtures/tacit-test') },
       { prefix: '/', dir: resolve(ROOT, 'dist/demo') },
     ],
   });

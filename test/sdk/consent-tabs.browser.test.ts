@@ -103,7 +103,8 @@ describe('consent across tabs', () => {
     await tacit(b.page, 'recommend', { limit: 3 }); // B's worker now holds a profile of p1 and p2
     await b.page.evaluate(() => void (window as any).tacit.track('Product Viewed', { product_id: 'unsaved' }));
     await tacit(a.page, 'forget');
-    await until(async () => (await tacit<{ profile?: { interactions: number } }>(b.page, 'inspect')).profile === undefined);
+    // B's worker is stopped and a new one starts (consent is granted by init): no profile, or an empty one.
+    await until(async () => ((await tacit<{ profile?: { interactions: number } }>(b.page, 'inspect')).profile?.interactions ?? 0) === 0);
     await tacit(b.page, 'track', 'Product Viewed', { product_id: 'p3' });
     await tacit(b.page, 'export');
     await engineSettled(b.page, 60_000);

@@ -6,7 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveJournal } from '../../src/storage/journal.ts';
-import { openTacitDB } from '../../src/storage/schema.ts';
+import { openTacitDB } from '../../worker/storage/schema.ts';
 import { Tacit } from '../../src/sdk.ts';
 
 beforeEach(() => {

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, serveTestSite, settledModel, snippetTag, watchPage, type TestServer } from '../support/browser/harness.ts';
+import { launchBrowser, newContext, serveTestSite, settledModel, snippetTag, watchPage, workerFollowsPage, type TestServer } from '../support/browser/harness.ts';
 
 let site: TestServer;
 let browser: Browser;
@@ -23,9 +23,10 @@ type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded
 describe('memory fallback (no IndexedDB on the page)', () => {
   it('recommend() follows the events kept in memory: personal, not popularity', async () => {
     const context = await newContext(browser);
+    await workerFollowsPage(context); // no IndexedDB in the worker either, where the device's storage is
     const page = await context.newPage();
     const seen = watchPage(page);
-    // The page's IndexedDB is gone before Tacit loads; the worker's own scope still has one (empty).
+    // IndexedDB is gone before Tacit loads, on the page and in the worker.
     const body = `<!doctype html><html><head><script>Object.defineProperty(window, 'indexedDB', { value: undefined });</script>
       ${snippetTag()}<script>tacit.init({ consent: 'granted', catalog: '/catalog.json' });</script></head><body></body></html>`;
     await page.route('**/shop.html', (route) => route.fulfill({ contentType: 'text/html', body }));

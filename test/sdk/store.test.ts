@@ -1,9 +1,9 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryStore } from '../../src/storage/memory-store.ts';
-import { IndexedDBStore } from '../../src/storage/indexeddb-store.ts';
-import type { NewEvent, Retention } from '../../src/storage/store.ts';
+import { MemoryStore } from '../../worker/storage/memory-store.ts';
+import { IndexedDBStore } from '../../worker/storage/indexeddb-store.ts';
+import type { NewEvent, Retention } from '../../worker/storage/store.ts';
 
 const DAY = 24 * 3600 * 1000;
 const ev = (ts: number, i = 0): NewEvent => ({ ts, event: 'Product Viewed', properties: { product_id: String(i) } });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateTinyBert } from '../../model/tiny-bert.ts';
-import { openTacitDB } from '../../src/storage/schema.ts';
+import { openTacitDB } from '../../worker/storage/schema.ts';
 import { itemText } from '../../core/catalog.ts';
 import { contentHash } from '../../core/hash.ts';
 import { encodeVecFile } from '../../core/vecfile.ts';

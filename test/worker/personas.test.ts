@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { personas } from '../../demo/catalog/personas.ts';
 import { DEFAULT_MODEL_ID, defaultModelsRoot } from '../../model/default.ts';
-import { openTacitDB } from '../../src/storage/schema.ts';
+import { openTacitDB } from '../../worker/storage/schema.ts';
 import { createModelEmbedder } from '../../worker/model-loader.ts';
 import { Engine } from '../../worker/engine.ts';
 

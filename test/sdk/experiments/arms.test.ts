@@ -1,7 +1,8 @@
-// The device's arm in an experiment (src/experiments/arms.ts) through the SDK's recommend(), over
-// fake-indexeddb: nothing without consent or without an experiment, one arm per device across pages and
-// tabs, the control arm answers the fallback ranking, the answer names the arm and the list id, the
-// shelf's impression is recorded once per page, forget() deletes the arm.
+// The device's arm in an experiment (worker/experiments/arms.ts) through the SDK's recommend(), its
+// worker in-process over fake-indexeddb and without a model (so the personal arm ranks by popularity
+// too): nothing without consent or without an experiment, one arm per device across pages and tabs, the
+// control arm answers the fallback ranking, the answer names the arm and the list id, the shelf's
+// impression is recorded once per page, forget() deletes the arm.
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +21,6 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   vi.stubGlobal('fetch', async () => Response.json(CATALOG));
-  vi.stubGlobal('Worker', undefined); // no engine worker in Node: the personal arm falls back, as the engine client does
 });
 afterEach(() => {
   warn.mockRestore();

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig, type ServerExperiment } from '../../../server/config.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
-import { launchBrowser, newContext } from '../../support/browser/harness.ts';
+import { launchBrowser, newContext, workerFollowsPage } from '../../support/browser/harness.ts';
 import { engineSettled, openShop, reportDue, serveFaultSite, serverEpochStart, syncReady, tacit, watchOutgoing, type FaultSite } from '../../support/browser/fault-support.ts';
 import { testTokenSettings } from '../../support/token-key.ts';
 
@@ -72,6 +72,7 @@ type Answer = { items: { id: string }[]; strategy: string; experiment: { id: str
 async function shopper(context: BrowserContext, split: number[]) {
   const outgoing = watchOutgoing(context);
   const current = serverEpochStart(WEEK);
+  await workerFollowsPage(context); // the arm and the report are the worker's: it keeps the page's time
   await context.clock.install({ time: current - WEEK * 1000 - 10 * 60_000 });
   await context.clock.resume();
   const first = await openShop(context, site, { init: init(split) });

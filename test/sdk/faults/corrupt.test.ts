@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../src/api.ts';
 import { Tacit } from '../../../src/sdk.ts';
-import { REPORT_STATE_KEY } from '../../../src/reports/sync.ts';
+import { REPORT_STATE_KEY } from '../../../worker/reports/sync.ts';
 import { reportTab } from '../reports/report-host.ts';
 import { Engine } from '../../../worker/engine.ts';
 import { mulberry32 } from '../../../core/random.ts';

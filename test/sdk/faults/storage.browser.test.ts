@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, readStoredEvents } from '../../support/browser/harness.ts';
+import { launchBrowser, newContext, readStoredEvents, workerFollowsPage } from '../../support/browser/harness.ts';
 import { openShop, serveFaultSite, tacit, tacitWarnings, type FaultSite } from '../../support/browser/fault-support.ts';
 
 let browser: Browser;
@@ -21,8 +21,9 @@ afterAll(async () => {
 });
 
 describe('storage in Chromium', () => {
-  it('IndexedDB missing from the page: events kept in memory, one warning, no page error', async () => {
+  it('IndexedDB missing: events kept in memory, one warning, no page error', async () => {
     const context = await newContext(browser);
+    await workerFollowsPage(context); // no IndexedDB in the worker either, where the device's storage is
     const { page, seen } = await openShop(context, site, {
       before: `Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });`,
       init: { consent: 'granted' },

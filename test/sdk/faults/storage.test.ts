@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../src/api.ts';
 import { Tacit } from '../../../src/sdk.ts';
-import { IndexedDBStore } from '../../../src/storage/indexeddb-store.ts';
+import { IndexedDBStore } from '../../../worker/storage/indexeddb-store.ts';
 
 const DEFAULT_RETENTION = { maxAgeMs: 90 * 24 * 3600 * 1000, maxEvents: 5000 };
 import { createTacitStores, dbExists, domError, patchAdd, rawEvents, rawOpen, until } from '../../support/fault-support.ts';
@@ -115,7 +115,8 @@ describe('IndexedDB missing or refusing to open', () => {
     await api.init({ consent: 'pending' }); // no database yet: init does not need to open one
     const holder = await rawOpen(1, createTacitStores); // then an old tab creates it and holds it open
     indexedDB.deleteDatabase('tacit'); // and another tab's forget() is blocked by it
-    await api.consent('granted'); // the store's open gives up after 3 s: memory
+    await api.consent('granted');
+    await api.export(); // the worker's open gives up after 3 s: memory
     expect(sdk.storageKind).toBe('memory');
     await trackAll(api, ['a']);
     holder.close();

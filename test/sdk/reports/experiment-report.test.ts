@@ -1,4 +1,4 @@
-// The experiment part of a device's report (src/reports/experiment-report.ts), against the real server
+// The experiment part of a device's report (worker/reports/experiment-report.ts), against the real server
 // (in-process, SQLite, report tokens on as by default), over fake-indexeddb: without an experiment the
 // body is exactly the segment report it always was; an enrolled device describes its previous epoch;
 // the part is left out, with one warning, when the total ε would pass the device's cap or the server
@@ -17,7 +17,7 @@ import { createApp } from '../../../server/app.ts';
 import { makeConfig, type ServerConfig, type ServerExperiment } from '../../../server/config.ts';
 import { loadTaxonomy } from '../../../server/taxonomy-file.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
-import { KV_KEYS } from '../../../src/storage/schema.ts';
+import { KV_KEYS } from '../../../worker/storage/schema.ts';
 import type { TacitConfig } from '../../../src/types.ts';
 import { testTokenSettings } from '../../support/token-key.ts';
 import { reportTab } from './report-host.ts';

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext } from '../../support/browser/harness.ts';
+import { launchBrowser, newContext, workerFollowsPage } from '../../support/browser/harness.ts';
 import {
   clockBeforeServerEpoch,
   inspectUntil,
@@ -57,6 +57,7 @@ describe('the privacy accountant in the browser', () => {
     try {
       const context = await newContext(browser);
       const outgoing = watchOutgoing(context);
+      await workerFollowsPage(context);
       await context.clock.install({ time: Date.now() });
       await context.clock.resume();
       const { page, seen } = await openShop(context, site, { init: init(minutely.url) });

@@ -15,6 +15,7 @@ import { createApp } from '../../../server/app.ts';
 import { makeConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../../support/token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
+import { eraseDeviceData } from '../../../src/storage/page-database.ts';
 import { reportTab } from './report-host.ts';
 
 const HOUR = 3600;
@@ -75,8 +76,10 @@ describe('the privacy accountant on the device', () => {
     await first.sync.start();
     clock = (Math.floor(clock / 1000 / HOUR) + 1) * HOUR * 1000; // the device's first full epoch
     expect(await runFor(first.sync, 50 * 60_000)).toBe(1);
-    await first.storage.erase(); // forget(): every byte deleted, the report bookkeeping too
+    // forget(): the worker stops and lets go, the page deletes every byte, the report bookkeeping too.
     first.sync.stop();
+    first.storage.close();
+    await eraseDeviceData();
     const again = device(undefined, 2); // granted again, same epoch
     await again.sync.start();
     const remaining = HOUR * 1000 - (clock % (HOUR * 1000)) - 1;

@@ -98,24 +98,35 @@ describe('ReportSync', () => {
     expect(reportsCounted()).toBe(1);
   });
 
-  it('never resends a report whose page went away before the answer (the server may have it)', async () => {
+  it('a report whose page went away before the answer is sent again by a later page, and counted once', async () => {
     const a = await tab();
     await a.sync.start();
     await untilDue(a.sync);
     const posts: string[] = [];
-    // Page A's request leaves, then the page navigates: its promise never settles.
+    // Page A's request leaves, then the page navigates (its worker ends): its promise never settles.
     (a.sync as unknown as { fetch: typeof fetch }).fetch = (_input, init) => {
       posts.push(String(init?.body));
       return new Promise<Response>(() => {});
     };
     void a.sync.sync();
     await new Promise((r) => setTimeout(r, 50));
-    clock += 5 * 60_000; // later, another page of the same epoch
+    // Another page of the same epoch while A's claim holds: it leaves the report alone.
+    clock += 10_000;
     const b = await tab();
     await b.sync.start();
     expect(await b.sync.sync()).toMatchObject({ sent: false, reason: 'nothing due' });
+    // Later, the claim has expired: the next page sends the very same report (same nonce) as it starts …
+    clock += 31_000;
+    const c = await tab();
+    await c.sync.start();
+    expect(c.sync.inspect()).toMatchObject({ lastReport: { status: 202, body: posts[0] }, pendingReport: null });
+    expect(await c.sync.sync()).toMatchObject({ sent: false, reason: 'nothing due' });
+    expect(reportsCounted()).toBe(1);
+    // … and should A's request have reached the server after all, it is a resend: counted once.
+    const resend = await fetch(`${serverUrl}/v1/reports`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: posts[0] });
+    expect(resend.status).toBe(202);
+    expect(reportsCounted()).toBe(1);
     expect(posts).toHaveLength(1);
-    expect(reportsCounted()).toBe(0);
   });
 
   it('sends a new report in the next epoch', async () => {

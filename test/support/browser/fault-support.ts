@@ -14,7 +14,7 @@ import { makeConfig, type ServerConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, servedPath, snippetTag, watchPage, type TestServer } from './harness.ts';
+import { ROOT, servedPath, snippetTag, watchPage, workerFollowsPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -222,6 +222,7 @@ export function serverEpochStart(epochSeconds = STATS_EPOCH_SECONDS, at = Date.n
  * epoch and past the device's planned moment.
  */
 export async function clockBeforeServerEpoch(context: BrowserContext, epochSeconds = STATS_EPOCH_SECONDS): Promise<void> {
+  await workerFollowsPage(context); // the worker, which makes the report, keeps the page's time
   await context.clock.install({ time: serverEpochStart(epochSeconds) - 60_000 });
   await context.clock.resume();
 }
@@ -255,8 +256,9 @@ const JS = { 'content-type': 'text/javascript; charset=utf-8' };
 /**
  * Makes the next `times` engine workers start with a fault hook: the worker's script (workerPath())
  * becomes a module that
- * first imports the hook (so its message listener runs before comlink's) and then the real worker.
- * `hook` is the body of a function (event, call) run for every comlink call, `call` being the method name;
+ * first imports the hook (so its message listener runs before the worker's own, worker/rpc.ts) and then the
+ * real worker. `hook` is the body of a function (event, call) run for every call from the page, `call` being
+ * the method name;
  * `prelude` runs once, before the real worker's code.
  */
 export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude = ''): void {
@@ -267,7 +269,7 @@ export function faultyWorker(site: FaultSite, hook: string, times = 1, prelude =
     `${prelude}
     self.addEventListener('message', (event) => {
       const d = event.data;
-      const call = d && d.type === 'APPLY' && Array.isArray(d.path) ? d.path[0] : null;
+      const call = d && typeof d.method === 'string' ? d.method : null;
       ${hook}
     });`,
     JS,

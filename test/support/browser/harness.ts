@@ -38,6 +38,40 @@ export async function launchBrowser(options: { webgpu?: boolean } = {}): Promise
   });
 }
 
+/**
+ * Tacit's worker sees what the page sees: Playwright's clock (context.clock) and a page script that
+ * removes IndexedDB reach only the page, while the device's storage, reports and experiment arms run in
+ * the worker. Every same-origin worker the page starts then loads through fixtures/tacit-test/worker.js
+ * (served at /tacit-test/worker.js), which keeps Date at the page's clock (each message to the worker is
+ * preceded by the page's Date.now()) and has no IndexedDB when the page has none (or what else a test names
+ * in window.tacitTestWorker, such as { x25519: 'none' }), then runs the real one.
+ */
+export async function workerFollowsPage(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Real = window.Worker as typeof Worker & { followsPage?: boolean };
+    if (!Real || Real.followsPage) return;
+    const post = Real.prototype.postMessage;
+    class PageWorker extends Real {
+      static override followsPage = true;
+      constructor(url: string | URL, options?: WorkerOptions) {
+        const target = new URL(String(url), location.href);
+        const wrapped = new URL('/tacit-test/worker.js', location.href);
+        wrapped.searchParams.set('real', target.href);
+        if (window.indexedDB === undefined) wrapped.searchParams.set('indexedDB', 'none');
+        // What else a test takes away from the browser, for the worker too (fixtures/tacit-test/worker.js).
+        const more = (window as { tacitTestWorker?: Record<string, string> }).tacitTestWorker ?? {};
+        for (const [key, value] of Object.entries(more)) wrapped.searchParams.set(key, value);
+        super(target.origin === location.origin ? wrapped.href : url, options);
+      }
+      override postMessage(message: unknown, ...rest: unknown[]): void {
+        post.call(this, { __pageClock: Date.now() });
+        (post as (this: Worker, ...a: unknown[]) => void).call(this, message, ...rest);
+      }
+    }
+    window.Worker = PageWorker;
+  });
+}
+
 export interface TestServer {
   url: string;
   close(): Promise<unknown>;
@@ -90,8 +124,14 @@ export function readStoredEvents(page: Page): Promise<{ seq: number; ts: number;
   return page.evaluate(
     () =>
       new Promise((resolvePromise, reject) => {
+        // Never creates the database (an empty one would stand in the way of the worker's own open).
+        let absent = false;
         const open = indexedDB.open('tacit');
-        open.onerror = () => reject(open.error);
+        open.onupgradeneeded = () => {
+          absent = true;
+          open.transaction?.abort();
+        };
+        open.onerror = () => (absent ? resolvePromise([]) : reject(open.error));
         open.onsuccess = () => {
           const db = open.result;
           if (!db.objectStoreNames.contains('events')) {

@@ -4,7 +4,7 @@
 // back (one restart) when the fault was a one-off.
 //
 // Faults inside the worker are injected by serving the worker's script as a tiny module that imports a
-// hook (a message listener that runs before comlink's) and then the real worker (support.faultyWorker).
+// hook (a message listener that runs before the worker's own) and then the real worker (support.faultyWorker).
 // Most tests use a model id that does not exist: the worker runs (catalogue, fallback ranking) without
 // paying for a model load, which is not what is under test here.
 

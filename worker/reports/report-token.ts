@@ -10,7 +10,7 @@
 import { parseReport, writeReportBody, type ReportRules } from '../../protocol/report.ts';
 import type { TokenParams } from '../../protocol/token-params.ts';
 import type { Store } from '../storage/store.ts';
-import { describe } from '../warn.ts';
+import { describe } from '../../src/warn.ts';
 import { KV_KEYS } from '../storage/schema.ts';
 import { readState, type PendingReport, type ReportState } from './report-state.ts';
 

@@ -1,30 +1,14 @@
-// The IndexedDB schema, shared by the main thread and the worker, and the name of every key Tacit keeps.
+// The IndexedDB schema, opened by the worker only (the page never loads idb). The names of the database
+// and of every key Tacit keeps are in core/storage-names.ts, which the page reads too.
 // One database per origin; each version's migration runs in order, so a shopper on any older version
 // upgrades cleanly.
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { DB_NAME } from '../../core/storage-names.ts';
 import type { StoredEvent } from '../../core/types.ts';
 
-export const DB_NAME = 'tacit';
+export { CACHE_NAMES, DB_NAME, JOURNAL_KEY, KV_KEYS } from '../../core/storage-names.ts';
 export const DB_VERSION = 2;
-
-/** Every key of the `kv` store, and what it holds. */
-export const KV_KEYS = {
-  /** The shopper's own grant: { state: 'granted', day }. */
-  consent: 'consent',
-  /** The engine's interest profile and purchased items (worker/profile-store.ts). */
-  profile: 'profile',
-  /** The report bookkeeping: created epoch, pending report, last report (src/reports/sync.ts). */
-  report: 'report',
-  /** The device's arm in the running experiment: { id, arm, assignedAt } (src/experiments/arms.ts). */
-  experiment: 'experiment',
-} as const;
-
-/** sessionStorage key of the journal of unsaved events (journal.ts). */
-export const JOURNAL_KEY = 'tacit:unsaved';
-
-/** Cache Storage entries Tacit (through transformers.js) may create: model files. */
-export const CACHE_NAMES = ['transformers-cache', 'tacit-models'] as const;
 
 export interface EmbeddingRecord {
   /** model id + item content hash: a changed title or a changed model misses the cache. */

@@ -1,14 +1,20 @@
 // The only data that leaves the device: one report per epoch, made of segment ids each passed through
-// k-ary randomized response on the device (protocol/report.ts writes the body). It exists only after a
-// grant (the facade loads it then), and the device, not the server, decides what it may send:
+// k-ary randomized response on the device (protocol/report.ts writes the body). It runs in the worker,
+// next to the engine that computes the segments and the storage that remembers what was sent; the
+// worker exists only after a grant, and the device, not the server, decides what it may send:
 //   - the server's parameters pass the privacy accountant (core/privacy-accountant.ts) or nothing is
 //     sent: ε per report capped, epochs no shorter than the device's minimum, a yearly ε cap;
 //   - the report bookkeeping (report-state.ts) allows one report per epoch, only for epochs that begin
 //     after the device started keeping state, created at a random moment of the epoch;
-//   - memory-only state (no IndexedDB) never reports: it could not remember that it did.
+//   - memory-only state (no IndexedDB) never reports: it could not remember that it did;
+//   - consent withdrawn or everything forgotten, in this tab or any other, stops it (stop()).
 // The report waits in IndexedDB until the server acknowledges it, retrying with exponential backoff and
-// jitter. A report sent while the page unloads is never retried: its answer is lost with the page, and
-// sending it again could count it twice; losing one report is the cheaper error.
+// jitter. A worker cannot see the page's lifecycle: the page tells it when it is hidden or going away
+// (pageHidden), so that a due report goes out while an answer can still arrive. A report whose page died
+// before the answer stays pending: its claim expires and a later page sends the very same body again.
+// That cannot count it twice: the server records each report's random nonce and answers a resend 202
+// without counting it (server/routes/reports.ts; the nonce insert in server/storage/*, kept as long as
+// the epoch takes reports, and the device drops a pending report once its epoch no longer does).
 
 import { checkServerParams, defaultMaxEpsilonPerYear, spentInWindow, type PrivacyLimits } from '../../core/privacy-accountant.ts';
 import { cryptoRandom } from '../../core/random.ts';
@@ -19,19 +25,25 @@ import { PARAMS_PATH, REPORTS_PATH } from '../../protocol/paths.ts';
 import { isCanonicalReport, writeReportBody } from '../../protocol/report.ts';
 import { parseTokenParams } from '../../protocol/token-params.ts';
 import type { Taxonomy } from '../../protocol/taxonomy.ts';
-import type { Host } from '../host.ts';
+import type { WorkerHost } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
-import { describe } from '../warn.ts';
-import { eligibility, freshState, planFor, readState, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
+import { describe } from '../../src/warn.ts';
+import { eligibility, freshState, parseRetryAfter, planFor, readState, retryDelayMs, tokenFor, withReport, type LastReport, type PendingReport, type ReportState } from './report-state.ts';
 import { experimentPart } from './experiment-report.ts';
 import { ReportTokens } from './report-token.ts';
 
 export type { LastReport, PendingReport } from './report-state.ts';
 
 export const REPORT_STATE_KEY = KV_KEYS.report;
-const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
+/**
+ * How long a report being sent is claimed by this worker: no other tab sends it meanwhile. The request
+ * is given up a little earlier, so a claim never expires while its request can still arrive (BUG 9 in
+ * docs/reliability.md). A worker that dies mid-send leaves its claim to expire; the next page retries.
+ */
+const CLAIM_MS = 30_000;
+const REQUEST_TIMEOUT_MS = CLAIM_MS - 5_000;
 /** A report whose planned moment passed while no page was open goes out this long (at most, at random) into the next page. */
 const OVERDUE_DELAY_MS = 5 * 60_000;
 
@@ -66,7 +78,7 @@ export class ReportSync {
   private readonly limits: PrivacyLimits;
 
   constructor(
-    private readonly host: Host,
+    private readonly host: WorkerHost,
     private readonly storage: DeviceStorage,
     private readonly deps: SyncDeps,
   ) {
@@ -90,17 +102,21 @@ export class ReportSync {
     this.startedAt = this.now();
     await this.refreshState();
     await this.loadParams();
-    this.listen('pagehide', () => void this.run({ unloading: true }));
-    // Hidden (tab switched, app backgrounded): the page may be discarded without a pagehide, so send
-    // what is due now, while an answer can still arrive.
-    this.listen('visibilitychange', () => {
-      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') void this.run({});
-    });
     this.listen('online', () => {
       this.paramsTriedAt = 0;
       this.schedule(1000);
     });
     if (this.params) await this.run({});
+  }
+
+  /**
+   * The page is hidden (tab switched, app backgrounded: it may be discarded without another word) or
+   * going away (`unloading`): send what is due now, while an answer can still arrive. Going away, an
+   * overdue report is created at once instead of at its random moment of the next few minutes, and no
+   * token is fetched first (there is no time for the exchange).
+   */
+  pageHidden(unloading: boolean): Promise<RunResult> {
+    return this.run({ unloading });
   }
 
   /** Consent withdrawn or everything forgotten: no timer, no listener, nothing sent from now on. */
@@ -113,6 +129,7 @@ export class ReportSync {
     this.lastKnown = null;
   }
 
+  /** An event of the worker's global scope ('online'): workers get those, not the page's lifecycle. */
   private listen(type: string, listener: () => void): void {
     if (typeof addEventListener !== 'function') return;
     addEventListener(type, listener);
@@ -259,14 +276,11 @@ export class ReportSync {
   }
 
   private async send(store: Store, { unloading, force }: { unloading: boolean; force: boolean }): Promise<RunResult> {
-    // Through a relay the report is encrypted first (asynchronous WebCrypto work a closing page may not
-    // finish): it waits for the next page instead of being lost.
-    if (unloading && this.host.config.privacy.ohttp) return { sent: false, reason: 'reports go through the relay only while a page is open' };
     const waiting = this.lastKnown?.pending;
     if (waiting?.needsToken && !unloading) await this.tokenClient.renew(store, waiting, reportRules(this.params!), this.params!.epochSeconds);
     const now = this.now();
     let claimed: PendingReport | null = null;
-    await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
+    const afterClaim = await store.update<ReportState>(REPORT_STATE_KEY, (current) => {
       if (current === undefined) return current;
       const state = readState(current, now);
       const pending = state.pending;
@@ -274,24 +288,20 @@ export class ReportSync {
       // Reports for epochs the server no longer accepts are dropped, not sent late; so is anything in the
       // pending slot that is not exactly a documented report (corrupted or planted storage).
       if (pending.epoch < this.epoch(now) - 1 || !isCanonicalReport(pending.body, reportRules(this.params!), pending.epoch)) return { ...state, pending: null };
-      // Claimed for good: a keepalive request outlives its page, so if this page dies before the answer
-      // arrives the report may well have been counted; only a definite failure (below) frees it again.
-      claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: Number.MAX_SAFE_INTEGER };
+      // Claimed inside the transaction, so that of several tabs only one sends it now. (A claim left
+      // over from a page that died mid-send, or from an older version that claimed for good, expires.)
+      claimed = { ...pending, attempts: pending.attempts + 1, inFlightUntil: now + CLAIM_MS };
       return { ...state, pending: claimed };
     });
+    // inspect() shows the claim (or the dropped report), and scheduleNext() waits for the claim to expire.
+    this.lastKnown = afterClaim === undefined ? null : readState(afterClaim, now);
     if (!claimed) return { sent: false, reason: 'nothing due' };
     const report: PendingReport = claimed;
-    const request = this.post(report.body);
-    if (unloading) {
-      request.catch(() => {});
-      await this.finish(store, report, { status: 'unconfirmed', ack: null, done: true });
-      return { sent: true, status: 'unconfirmed' };
-    }
     let status: number | 'network-error';
     let ack: unknown = null;
     let retryAfterMs = 0;
     try {
-      const response = await request;
+      const response = await this.post(report.body);
       status = response.status;
       ack = await response.json().catch(() => null);
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
@@ -309,12 +319,19 @@ export class ReportSync {
     return { sent: accepted, status, ack };
   }
 
-  /** The report to the server: straight, or through the shop's OHTTP relay (that code is loaded only then). */
+  /**
+   * The report to the server: straight, or through the shop's OHTTP relay (that code is loaded only
+   * then; a relay that fails throws, and the report waits: it never goes straight instead). Given up
+   * after REQUEST_TIMEOUT_MS, a network error like any other.
+   */
   private post(body: string): Promise<Response> {
     const url = new URL(REPORTS_PATH, this.server).href;
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const fetcher: typeof fetch = (input, init) => this.fetch(input, { ...init, signal });
     const ohttp = this.host.config.privacy.ohttp;
-    if (ohttp) return import('./ohttp-transport.ts').then((relay) => relay.postThroughRelay(ohttp, url, body, this.fetch, (message) => this.host.warn('invalid-config', message)));
-    return this.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: true, credentials: 'omit', mode: 'cors', referrerPolicy: 'no-referrer' });
+    if (ohttp) return import('./ohttp-transport.ts').then((relay) => relay.postThroughRelay(ohttp, url, body, fetcher, (message) => this.host.warn('invalid-config', message)));
+    // keepalive: a request already on its way when the page (and with it this worker) goes away may still arrive.
+    return fetcher(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: true, credentials: 'omit', mode: 'cors', referrerPolicy: 'no-referrer' });
   }
 
   private async finish(
@@ -328,8 +345,7 @@ export class ReportSync {
       const state = readState(current, now);
       const last: LastReport = { epoch: report.epoch, body: report.body, sentAt: now, status: outcome.status, ack: outcome.ack };
       if (outcome.done) return { ...state, pending: null, last };
-      const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (report.attempts - 1)) * (0.5 + this.random());
-      const retryAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
+      const retryAt = now + retryDelayMs(report.attempts, outcome.retryAfterMs ?? 0, this.random);
       return { ...state, pending: { ...report, inFlightUntil: 0, nextAttemptAt: retryAt, ...(outcome.needsToken ? { needsToken: true } : {}) }, last };
     });
     this.lastKnown = next ?? null;
@@ -340,7 +356,8 @@ export class ReportSync {
     const now = this.now();
     const state = this.lastKnown;
     const candidates = [epochStartMs(this.epoch(now) + 1, this.params?.epochSeconds ?? this.limits.minEpochSeconds) - now];
-    if (state?.pending) candidates.push(state.pending.nextAttemptAt - now);
+    // A report claimed by another tab (or by a page that died mid-send) is looked at again when its claim expires.
+    if (state?.pending) candidates.push(Math.max(state.pending.nextAttemptAt, state.pending.inFlightUntil) - now);
     if (state?.plan && state.plan.at > now) candidates.push(state.plan.at - now);
     if (state?.plan?.tokenAt !== undefined && state.plan.tokenAt > now && !state.token) candidates.push(state.plan.tokenAt - now);
     if (this.tokenClient.retryAt > now) candidates.push(this.tokenClient.retryAt - now);
@@ -377,12 +394,4 @@ export class ReportSync {
       nextEpoch: p ? { epoch: epoch + 1, startsAt: new Date(epochStartMs(epoch + 1, p.epochSeconds)).toISOString() } : null,
     };
   }
-}
-
-function parseRetryAfter(value: string | null, now: number): number {
-  if (!value) return 0;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : 0;
 }

@@ -1,8 +1,8 @@
-// The real store: IndexedDB through idb, one database per origin (schema.ts). Used by the main thread
-// and, for reading events and keeping the profile and item-vector cache, by the worker.
+// The real store: IndexedDB through idb, one database per origin (schema.ts), in the worker: the device's
+// storage (device-storage.ts) and the engine's own read-only view (events, profile, item-vector cache).
 
 import type { StoredEvent } from '../../core/types.ts';
-import { ALL_STORES, DB_NAME, KV_KEYS, openTacitDB, type EmbeddingRecord, type TacitDatabase } from './schema.ts';
+import { ALL_STORES, openTacitDB, type EmbeddingRecord, type TacitDatabase } from './schema.ts';
 import type { NewEvent, Retention, Store } from './store.ts';
 
 const QUOTA_RETRIES = 3;
@@ -194,53 +194,6 @@ export class IndexedDBStore implements Store {
     this.db?.close();
     this.db = null;
   }
-}
-
-/**
- * Reads one key without creating the database: `indexedDB.databases()` tells whether Tacit's database
- * exists at all; only then is it opened. Where that API is missing we cannot look without writing, so
- * the answer is undefined. Another tab may block the open (a pending delete or upgrade): after
- * `timeoutMs` we give up rather than hold the page back.
- */
-export async function peekKey<T>(key: (typeof KV_KEYS)[keyof typeof KV_KEYS], timeoutMs = 1000): Promise<T | undefined> {
-  try {
-    if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return undefined;
-    const list = await indexedDB.databases();
-    if (!list.some((d) => d.name === DB_NAME)) return undefined;
-    let gaveUp = false;
-    const opening = openTacitDB();
-    opening.then((late) => gaveUp && late.close(), () => {});
-    const db = await withTimeout(opening, timeoutMs, 'blocked').catch((error) => {
-      gaveUp = true;
-      throw error;
-    });
-    try {
-      return (await db.get('kv', key)) as T | undefined;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-/** Deletes the whole database; resolves (without waiting forever) even if another tab blocks it. */
-export function deleteDatabase(timeoutMs = 2000): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof indexedDB === 'undefined') return resolve();
-    const timer = setTimeout(resolve, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    try {
-      const request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = done;
-      request.onerror = done;
-    } catch {
-      done();
-    }
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

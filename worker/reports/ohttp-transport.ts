@@ -11,6 +11,7 @@
 // could recognise every device by the key its report was encrypted to. Only the report goes through
 // the relay; parameters (the same for everyone, cacheable) and token requests (the issuer needs the
 // address to limit issuance; blind signatures keep the token unlinkable) go straight to the server.
+// Runs in the worker, with the rest of the report sync.
 //
 // When the relay fails (unreachable, not 200, not an encapsulated response) this throws: sync.ts keeps
 // the report and retries with back-off, and never sends it straight instead.
@@ -51,8 +52,8 @@ export async function postThroughRelay(settings: RelaySettings, url: string, bod
     OHTTP_PAD_TO,
   );
   const sent = await encapsulateRequest(config, message, { suite: await suiteFor(config) });
-  // No keepalive: sync.ts never sends through the relay while the page unloads (the encryption above is
-  // asynchronous and might not finish), so nothing here has to outlive the page.
+  // No keepalive: if the page (and its worker) goes away before the answer, the report stays pending and
+  // a later page sends the same report again, newly encapsulated (sync.ts; the server counts a nonce once).
   const outer = await fetcher(settings.relay, {
     method: 'POST',
     body: sent.encapsulated as Uint8Array<ArrayBuffer>,

@@ -1,14 +1,16 @@
 // The device's arm in the shop's experiment (core/experiments.ts): drawn once at random with the split,
 // kept in IndexedDB (kv 'experiment'), the same in every tab (one read-modify-write transaction decides
-// who draws), deleted with everything else by forget() or a denial. A lazily loaded chunk: shops
-// without an experiment never fetch it.
+// who draws), deleted with everything else by forget() or a denial. It runs in the worker, which answers
+// recommend() with the arm's strategy and the arm's label (worker-api.ts); shops without an experiment
+// never construct it.
 //
-// Who takes part: a device with consent whose storage is IndexedDB. Before consent nothing may be
-// stored, so no arm could be remembered from one page to the next and no outcome could be reported:
-// such a shopper sees what every shopper without consent sees (the fallback ranking, exactly as without
-// an experiment), and recommend() says `experiment: null`. Memory-only storage likewise: it cannot
-// remember an arm across pages, and it never reports. Rates therefore compare consenting devices only,
-// which is what the randomization makes comparable.
+// Who takes part: a device with consent whose storage is IndexedDB and whose worker answers. Before
+// consent nothing may be stored, so no arm could be remembered from one page to the next and no outcome
+// could be reported: such a shopper sees what every shopper without consent sees (the fallback ranking,
+// exactly as without an experiment), and recommend() says `experiment: null`; so does an answer the page
+// had to give without the worker (it could not start, or was too slow this time: src/engine/client.ts).
+// Memory-only storage likewise: it cannot remember an arm across pages, and it never reports. Rates
+// therefore compare consenting devices only, which is what the randomization makes comparable.
 //
 // The arm stays until the experiment's id changes or the arm is removed from it; a changed split
 // applies to devices that draw from then on (re-drawing would bias the comparison).
@@ -16,10 +18,10 @@
 import { cryptoRandom, type RandomSource } from '../../core/random.ts';
 import { LIST_VIEWED_EVENT, listIdFor, type DeviceExperiment } from '../../core/experiment-definition.ts';
 import { drawArm } from '../../core/experiments.ts';
-import type { Host } from '../host.ts';
+import type { WorkerHost } from '../host.ts';
 import type { DeviceStorage } from '../storage/device-storage.ts';
 import { KV_KEYS } from '../storage/schema.ts';
-import type { RecommendResult } from '../types.ts';
+import type { RecommendResult } from '../../src/types.ts';
 
 /** What kv 'experiment' holds. */
 export interface Assignment {
@@ -42,7 +44,7 @@ export class ExperimentArms {
   private readonly viewed = new Set<string>();
 
   constructor(
-    private readonly host: Host,
+    private readonly host: WorkerHost,
     private readonly storage: DeviceStorage,
     /** records an event as track() does (the impression) */
     private readonly record: (event: string, properties: Record<string, unknown>) => void,

@@ -1,13 +1,14 @@
-// The one front door to the shopper's data on this device. Everything that stores or reads goes through
-// here: the recorder's writes, consent's remembered grant, the report bookkeeping, the engine's event
-// log. It opens IndexedDB on first need (never before consent: callers ask only when they may write),
-// falls back to memory for the page's life when IndexedDB is missing, blocked or keeps failing, retries
-// IndexedDB now and then and moves what memory held into it, and deletes everything on request.
+// The one front door to the shopper's data on this device, in the worker. Everything that stores or
+// reads goes through here: the page's batches of events, consent's remembered grant, the report
+// bookkeeping, the experiment's arm, the engine's event log. The worker exists only after a grant, and
+// this opens IndexedDB on first need; it falls back to memory for the page's life when IndexedDB is
+// missing, blocked or keeps failing, retries IndexedDB now and then and moves what memory held into it.
+// Deleting everything is the page's job (src/storage/page-database.ts), so that forget() works even
+// where no worker runs: this only lets go (close()).
 
-import { describe } from '../warn.ts';
-import { IndexedDBStore, deleteDatabase, peekKey } from './indexeddb-store.ts';
+import { describe } from '../../src/warn.ts';
+import { IndexedDBStore } from './indexeddb-store.ts';
 import { MemoryStore } from './memory-store.ts';
-import { CACHE_NAMES, KV_KEYS } from './schema.ts';
 import type { Retention, Store } from './store.ts';
 
 export interface StorageHost {
@@ -58,12 +59,6 @@ export class DeviceStorage {
     return this.opening;
   }
 
-  /** The shopper's earlier grant, read without creating the database. */
-  async storedGrant(): Promise<boolean> {
-    const record = await peekKey<{ state?: string }>(KV_KEYS.consent);
-    return record?.state === 'granted';
-  }
-
   /** A write failed: one hiccup is retried by the caller; a database that keeps failing is replaced by memory. */
   writeFailed(error: unknown): void {
     const store = this.store;
@@ -81,23 +76,16 @@ export class DeviceStorage {
   }
 
   /**
-   * Deletes every byte: the current store's records, then the database itself (even when this page fell
-   * back to memory), then the model cache. Each step runs whatever happened to the one before.
+   * Lets go of the store (consent withdrawn, forget(), the worker ending): no more writes, no recovery,
+   * the database connection closed so the page can delete the database. What a memory store held is gone.
    */
-  async erase(): Promise<void> {
-    try {
-      if (this.store) await this.store.clear();
-    } catch (error) {
-      this.host.warn('forget-failed', `forget: could not clear ${this.store?.kind ?? 'storage'} (${describe(error)}); deleting the database`);
-    }
+  close(): void {
     this.store?.close();
     this.store = null;
     this.opening = null;
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.recoveryTimer = null;
     this.notify();
-    await deleteDatabase();
-    await deleteCaches();
   }
 
   private use(store: Store): Store {
@@ -138,13 +126,4 @@ export class DeviceStorage {
 function isTransient(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'QuotaExceededError' || name === 'TransactionInactiveError' || name === 'AbortError';
-}
-
-async function deleteCaches(): Promise<void> {
-  try {
-    if (typeof caches === 'undefined') return;
-    await Promise.all(CACHE_NAMES.map((name) => caches.delete(name)));
-  } catch {
-    // Cache Storage can be unavailable (opaque origins, blocked storage): then nothing was cached.
-  }
 }

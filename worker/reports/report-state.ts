@@ -11,6 +11,7 @@
 //      so a server that changes the epoch length cannot make two intervals overlap unnoticed).
 //   3. The ledger's ε in any 365 days stays under the device's yearly cap (core/privacy-accountant.ts).
 //   4. The report is created at a random moment of its epoch (`plan`), not when a page happens to load.
+// A report that failed waits with exponential back-off and jitter, or longer if the server says so.
 
 import { epochStartMs } from '../../protocol/epoch.ts';
 import { fitsYearlyCap, readLedger, recordReport, type LedgerEntry, type PrivacyLimits } from '../../core/privacy-accountant.ts';
@@ -135,4 +136,21 @@ export function withReport(state: ReportState, report: { epoch: number; epochSec
     pending: { epoch: report.epoch, body: report.body, attempts: 0, nextAttemptAt: 0, inFlightUntil: 0 },
     ledger: recordReport(state.ledger, { epoch: report.epoch, epochSeconds: report.epochSeconds, epsilon: report.epsilon, at: now }),
   };
+}
+
+const BACKOFF = { baseMs: 5_000, maxMs: 3_600_000 };
+
+/** How long a report that failed waits: exponential back-off with jitter, or the server's Retry-After if longer. */
+export function retryDelayMs(attempts: number, retryAfterMs: number, random: () => number): number {
+  const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (attempts - 1)) * (0.5 + random());
+  return Math.max(backoff, retryAfterMs);
+}
+
+/** A Retry-After header (seconds or an HTTP date) in ms from `now`; 0 when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number {
+  if (!value) return 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : 0;
 }
