@@ -61,11 +61,13 @@ export interface ResolvedRanking {
 /** How many items recommend() returns when the page does not say (the page's SDK and every ranking agree). */
 export const DEFAULT_LIMIT = 10;
 
-export const DEFAULT_CHANNELS: Readonly<RankingChannels> = Object.freeze({ content: 0.05, lexical: 0.3, behaviour: 1, popularity: 0.1 });
+// The `/* @__PURE__ */` marks tell the bundler these calls do nothing else: a page chunk that imports only
+// DEFAULT_LIMIT then carries no ranking defaults (and needs no resolveWeights from tacit.js).
+export const DEFAULT_CHANNELS: Readonly<RankingChannels> = /* @__PURE__ */ Object.freeze({ content: 0.05, lexical: 0.3, behaviour: 1, popularity: 0.1 });
 
-export const DEFAULT_RANKING: Readonly<ResolvedRanking> = Object.freeze({
+export const DEFAULT_RANKING: Readonly<ResolvedRanking> = /* @__PURE__ */ Object.freeze({
   halfLifeDays: 14,
-  weights: resolveWeights({}),
+  weights: /* @__PURE__ */ resolveWeights({}),
   lambda: 1,
   channels: DEFAULT_CHANNELS,
   recency: 0.9,

@@ -2,12 +2,12 @@
 // env.js does). Nothing else in the SDK or the worker holds a default: they read this. A bad value is
 // reported (one warning naming it) and replaced by its default; nothing throws.
 //
-// Algorithm constants (ranking, profile, segments) are defined where the algorithm is (core/) and read
-// here, so each number exists once.
+// Algorithm constants (profile, segments) are defined where the algorithm is (core/) and read here, so
+// each number exists once. Two settings only the worker uses, `ranking` and `experiments`, are passed on
+// as given and checked by the worker when it starts (worker/settings.ts): their checks stay out of
+// tacit.js, and their warnings reach the page from there, once consent has started the worker.
 
-import { checkDeviceExperiment, type DeviceExperiment } from '../core/experiment-definition.ts';
 import { DEFAULT_MAX_EPSILON, DEFAULT_MIN_EPOCH_SECONDS } from '../core/privacy-accountant.ts';
-import { DEFAULT_RANKING, resolveRanking, type RankingConfig, type ResolvedRanking } from '../core/ranking-config.ts';
 import { DEFAULT_MAX_SEGMENTS, DEFAULT_SEGMENT_THRESHOLD } from '../core/segments.ts';
 import { DEFAULT_MODEL_ID } from '../model/default.ts';
 import type { Retention } from '../worker/storage/store.ts';
@@ -28,8 +28,12 @@ export interface ResolvedConfig {
   baseUrl: string;
   retention: Retention;
   model: ModelSettings;
-  /** Every ranking setting, resolved (core/ranking-config.ts holds their defaults and why). */
-  ranking: ResolvedRanking;
+  /**
+   * The shop's ranking settings as given, as plain data: only the worker ranks with them, so the worker
+   * checks and resolves them when it starts (worker/settings.ts; core/ranking-config.ts holds their
+   * defaults and why), and keeps their checks out of tacit.js.
+   */
+  ranking: Readonly<Record<string, unknown>>;
   privacy: {
     /** Largest ε one report may spend. */
     maxEpsilon: number;
@@ -43,10 +47,11 @@ export interface ResolvedConfig {
   };
   segments: { maxSegments: number; threshold: number };
   /**
-   * The A/B test this device takes part in once consent is granted (core/experiments.ts), or null:
-   * the first valid entry of init()'s `experiments` (one runs at a time: recommend() shows one strategy).
+   * init()'s `experiments` as given, as plain data ([] when none). A device takes part only after a grant,
+   * in the worker, which checks them then and runs the first valid one (worker/settings.ts): one runs at a
+   * time, recommend() shows one strategy. The page only needs to know whether the shop configured one.
    */
-  experiment: DeviceExperiment | null;
+  experiments: readonly unknown[];
   /** How long recommend() and segments() wait for the engine before answering with the fallback. */
   engineTimeoutMs: number;
   onError: ((error: TacitError) => void) | null;
@@ -62,7 +67,6 @@ export const DEFAULTS = Object.freeze({
   consent: 'pending',
   retention: { maxAgeDays: 90, maxEvents: 5000 },
   model: { id: DEFAULT_MODEL_ID, dtype: 'q8', pooling: 'mean', normalize: true, backend: 'auto', path: 'models/' },
-  ranking: DEFAULT_RANKING,
   privacy: { maxEpsilon: DEFAULT_MAX_EPSILON, minEpochSeconds: DEFAULT_MIN_EPOCH_SECONDS, maxEpsilonPerYear: null, respectGlobalPrivacyControl: true, ohttp: null },
   segments: { maxSegments: DEFAULT_MAX_SEGMENTS, threshold: DEFAULT_SEGMENT_THRESHOLD },
   engineTimeoutMs: 8000,
@@ -124,33 +128,25 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
     return fallback;
   };
   const positive = (n: number) => n > 0;
+  // What the worker checks crosses to it by structured clone: a function in it could not.
+  const plain = <T>(key: string, value: T, fallback: T): T => {
+    try {
+      return structuredClone(value);
+    } catch {
+      bad(key, 'must be plain data (numbers, strings, true/false, arrays, objects)');
+      return fallback;
+    }
+  };
 
   const scriptBase = context.scriptBaseUrl === undefined ? null : new URL(context.scriptBaseUrl, context.pageUrl).href; // createTacit({ baseUrl: '/tacit/' })
   const baseUrl = withSlash(url('baseUrl', context.pageUrl) ?? scriptBase ?? new URL('/tacit/', context.pageUrl).href);
   const retention = section('retention');
   const model = section('model') as ModelConfig & Record<string, unknown>;
-  const ranking = section('ranking') as RankingConfig;
+  const ranking = section('ranking');
   const privacy = section('privacy');
   const segments = section('segments');
   const modelBase = typeof model.baseUrl === 'string' ? model.baseUrl : DEFAULTS.model.path;
   if (model.baseUrl !== undefined && typeof model.baseUrl !== 'string') bad('model.baseUrl', 'must be a URL string');
-
-  // A bad ranking setting is reported by name; the others still apply.
-  let resolvedRanking: ResolvedRanking = DEFAULTS.ranking;
-  const rankingIn: Record<string, unknown> = { ...ranking };
-  for (;;) {
-    try {
-      resolvedRanking = resolveRanking(rankingIn as RankingConfig);
-      break;
-    } catch (error) {
-      const message = (error as Error).message;
-      const key = /ranking\.(\w+)|weight "(\w+)"/.exec(message);
-      const name = key?.[1] ?? (key?.[2] ? 'weights' : undefined);
-      context.warn('invalid-config', `init(config): ${message}; using the default`);
-      if (!name || !(name in rankingIn)) break;
-      delete rankingIn[name];
-    }
-  }
 
   // A relay the shop asked for but that cannot be used turns reports off: sending them straight to the
   // server instead would show it the address the shop meant to hide.
@@ -177,7 +173,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
       allowRemote: typeof model.remoteHost === 'string',
       ...(typeof model.remoteHost === 'string' ? { remoteHost: model.remoteHost } : {}),
     },
-    ranking: resolvedRanking,
+    ranking: plain('ranking', ranking, {}),
     privacy: {
       maxEpsilon: number('privacy.maxEpsilon', privacy.maxEpsilon, DEFAULTS.privacy.maxEpsilon, positive, 'must be a number > 0'),
       minEpochSeconds: number('privacy.minEpochSeconds', privacy.minEpochSeconds, DEFAULTS.privacy.minEpochSeconds, (n) => Number.isInteger(n) && n >= 60, 'must be an integer number of seconds ≥ 60'),
@@ -190,7 +186,7 @@ export function resolveConfig(input: unknown, context: ResolveContext): Readonly
       maxSegments: number('segments.maxSegments', segments.maxSegments, DEFAULTS.segments.maxSegments, (n) => Number.isInteger(n) && n >= 0, 'must be an integer ≥ 0'),
       threshold: number('segments.threshold', segments.threshold, DEFAULTS.segments.threshold, () => true, 'must be a number'),
     },
-    experiment: resolveExperiment(c.experiments, context.warn),
+    experiments: experimentsAsGiven(c.experiments, context.warn),
     engineTimeoutMs: number('engineTimeoutMs', c.engineTimeoutMs, DEFAULTS.engineTimeoutMs, positive, 'must be a number of milliseconds > 0'),
     onError: c.onError === undefined ? null : typeof c.onError === 'function' ? c.onError : (bad('onError', 'must be a function'), null),
     debug: flag('debug', c.debug, DEFAULTS.debug),
@@ -222,22 +218,20 @@ function relaySettings(value: unknown, context: ResolveContext): { relay: string
   return { relay: relay.href, keyConfig: value.keyConfig };
 }
 
-/** The experiment to run: the first valid entry; each bad or extra entry is reported and ignored. */
-function resolveExperiment(input: unknown, warn: ResolveContext['warn']): DeviceExperiment | null {
-  if (input === undefined) return null;
+/** init()'s experiments, each entry as plain data (one that is not becomes null: the worker reports it by index). */
+function experimentsAsGiven(input: unknown, warn: ResolveContext['warn']): unknown[] {
+  if (input === undefined) return [];
   if (!Array.isArray(input)) {
     warn('invalid-config', 'init(config): experiments must be an array of { id, arms, split? }; no experiment runs');
-    return null;
+    return [];
   }
-  let chosen: DeviceExperiment | null = null;
-  input.forEach((entry, i) => {
-    const checked = checkDeviceExperiment(entry);
-    const name = `experiments[${i}]${checked.ok ? ` ("${checked.value.id}")` : ''}`;
-    if (!checked.ok) warn('invalid-config', `init(config): ${name} ${checked.error}; it is ignored`);
-    else if (chosen !== null) warn('invalid-config', `init(config): ${name}: one experiment runs at a time ("${chosen.id}"); it is ignored`);
-    else chosen = checked.value;
+  return input.map((entry: unknown) => {
+    try {
+      return structuredClone(entry);
+    } catch {
+      return null;
+    }
   });
-  return chosen;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -195,7 +195,7 @@ export class Tacit {
     this.debug.decision(engine ? 'recommend-engine' : 'recommend-main-thread', { consent: this.consentState, request });
     const result = engine ? await engine.recommend({ ...request, page }) : await fallback!.recommend(request);
     this.shelves.record(page, shelf, result.items.map((r) => r.id));
-    return engine || !this.config.experiment ? result : { ...result, experiment: null };
+    return engine || this.config.experiments.length === 0 ? result : { ...result, experiment: null };
   }
 
   async segments(): Promise<SegmentScore[]> {

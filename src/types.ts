@@ -90,10 +90,14 @@ export interface TacitConfig {
   baseUrl?: string;
   retention?: RetentionConfig;
   model?: ModelConfig;
+  /** Checked by the worker when consent starts it: a bad value is warned about then, and its default kept. */
   ranking?: RankingConfig;
   privacy?: PrivacyConfig;
   segments?: { maxSegments?: number; threshold?: number };
-  /** A/B tests; one runs at a time (the first valid entry). Nothing is drawn or measured without consent. */
+  /**
+   * A/B tests; one runs at a time (the first valid entry). Nothing is drawn or measured without consent;
+   * the entries are checked by the worker when consent starts it, and a bad one is warned about then.
+   */
   experiments?: ExperimentConfig[];
   /**
    * How long recommend() and segments() wait for the engine (model load, inference) before answering

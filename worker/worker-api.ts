@@ -20,8 +20,9 @@ import type { ConsentState, RecommendResult, SegmentScore, TacitEventName } from
 import { describe } from '../src/warn.ts';
 import { Engine, type EngineConfig, type EngineDeps, type EventSourceKind, type RecommendRequest } from './engine.ts';
 import { ExperimentArms } from './experiments/arms.ts';
-import type { WorkerHost, WorkerSettings } from './host.ts';
+import type { WorkerConfig, WorkerHost, WorkerSettings } from './host.ts';
 import { ReportSync } from './reports/sync.ts';
+import { checkSettings } from './settings.ts';
 import { DeviceStorage } from './storage/device-storage.ts';
 import type { NewEvent, Store } from './storage/store.ts';
 
@@ -53,7 +54,7 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
   // Read through Date.now each time (not a captured reference), so a test can move the worker's clock.
   const now = deps.now ?? (() => Date.now());
   let consent: ConsentState = 'granted';
-  let settings: WorkerSettings | null = null;
+  let settings: WorkerConfig | null = null;
   let storage: DeviceStorage | null = null;
   let reports: ReportSync | null = null;
   let arms: ExperimentArms | null = null;
@@ -134,10 +135,13 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
 
   return {
     /**
-     * Opens the device's storage, starts loading the catalogue and the model, and starts the report sync
-     * when a server is configured. Resolves once storage is usable (the engine keeps loading: engineReady()).
+     * Checks the settings only the worker uses (settings.ts), opens the device's storage, starts loading
+     * the catalogue and the model, and starts the report sync when a server is configured. Resolves once
+     * storage is usable (the engine keeps loading: engineReady()), with the settings' problems for the
+     * page to warn about (once: a restarted worker finds them again).
      */
-    async start(config: WorkerSettings): Promise<{ storage: StorageKind }> {
+    async start(given: WorkerSettings): Promise<{ storage: StorageKind; configProblems: string[] }> {
+      const { config, problems } = checkSettings(given);
       settings = config;
       const host: WorkerHost = { config, consent: () => consent, warn, emit, now };
       storage = new DeviceStorage({ warn, mayWrite: () => consent === 'granted', now }, config.retention);
@@ -161,7 +165,7 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
         reports = new ReportSync(host, storage, { segments: segmentsIn, fetch: deps.fetch, now, ...(deps.random ? { random: deps.random } : {}) });
         void reports.start().catch((error) => warn('report', `the report sync could not start: ${describe(error)}`));
       }
-      return { storage: kind };
+      return { storage: kind, configProblems: problems };
     },
 
     /**
@@ -199,7 +203,8 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
       const assignment = arms ? await arms.assignment() : null;
       const control = assignment !== null && armStrategy(assignment.arm) === 'control';
       const result = (await engine.recommend(control ? { ...options, strategy: 'control' } : options)) as RecommendResult;
-      return arms ? arms.label(result, assignment, pageUrl) : settings?.experiment ? { ...result, experiment: null } : result;
+      // Configured but not taking part (consent came after the arm was due, or no valid experiment): null.
+      return arms ? arms.label(result, assignment, pageUrl) : settings?.experiments.length ? { ...result, experiment: null } : result;
     },
 
     /** The shopper's segments in the server's taxonomy (none without a server or before its parameters). */

@@ -111,6 +111,8 @@ export class EngineClient implements EventSink {
     this.remote = remote;
     const started = await Promise.race([remote.call('start', this.settings()), crashed]);
     this.state = 'running';
+    // The settings only the worker checks (worker/settings.ts): warned about once, not again on a restart.
+    if (this.restarts === 0) for (const problem of started.configProblems) this.host.warn('invalid-config', problem);
     this.storageChanged(started.storage);
     this.engineLoaded = remote.call('engineReady').then((info) => this.reportEngine(info), () => {});
   }
@@ -213,7 +215,7 @@ export class EngineClient implements EventSink {
     if (result.done) this.host.warn('recommend', `recommend failed in the engine (${describe(result.error)}); using popularity ranking`);
     const fallback = await (await this.fallback()).recommend(safe);
     // Answered without the worker: no arm this time (worker/experiments/arms.ts).
-    return this.host.config.experiment ? { ...fallback, experiment: null } : fallback;
+    return this.host.config.experiments.length > 0 ? { ...fallback, experiment: null } : fallback;
   }
 
   /** The shopper's segments in the server's taxonomy (embedded by the worker once per model and version). */

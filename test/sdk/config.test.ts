@@ -1,7 +1,6 @@
 // init()'s options are resolved once into one frozen config: every default from one literal, relative
 // URLs made absolute, each bad value reported once by name and replaced by its default.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WEIGHTS } from '../../core/event-kinds.ts';
 import { DEFAULTS, resolveConfig } from '../../src/config.ts';
 
 function resolve(input: unknown) {
@@ -20,7 +19,8 @@ describe('src/config', () => {
     expect(config.catalogVectors).toBeNull();
     expect(config.baseUrl).toBe('https://shop.test/tacit/');
     expect(config.model).toMatchObject({ model: DEFAULTS.model.id, dtype: 'q8', backend: 'auto', modelBaseUrl: '/tacit/models/', wasmPaths: 'https://shop.test/tacit/ort/', allowRemote: false });
-    expect(config.ranking.weights).toEqual(DEFAULT_WEIGHTS);
+    expect(config.ranking).toEqual({});
+    expect(config.experiments).toEqual([]);
     expect(config.retention).toEqual({ maxAgeMs: 90 * 24 * 3600 * 1000, maxEvents: 5000 });
     expect(config.consent).toBe('pending');
   });
@@ -39,9 +39,8 @@ describe('src/config', () => {
     [{ catalog: 42 }, /catalog must be a URL string/],
     [{ consent: 'denied' }, /consent must be one of 'granted', 'pending'/],
     [{ model: { dtype: 'q3' } }, /model.dtype must be one of/],
-    [{ ranking: { weights: { view: 'x' } } }, /interaction weight "view" must be a finite number/],
-    [{ ranking: { lambda: 2 } }, /ranking.lambda must be a number within 0…1/],
-    [{ ranking: { channels: { lexical: -1 } } }, /ranking.channels.lexical must be a number ≥ 0/],
+    [{ ranking: 'fast' }, /ranking must be an object/],
+    [{ ranking: { lambda: () => 1 } }, /ranking must be plain data/],
     [{ retention: { maxEvents: -1 } }, /retention.maxEvents must be a number > 0/],
     [{ engineTimeoutMs: 0 }, /engineTimeoutMs/],
     [{ onError: 'yes' }, /onError must be a function/],
@@ -50,7 +49,7 @@ describe('src/config', () => {
     const { config, warnings } = resolve(input);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(message);
-    expect(config.ranking.lambda).toBe(DEFAULTS.ranking.lambda);
+    expect(config.retention.maxEvents).toBe(DEFAULTS.retention.maxEvents);
   });
 
   it('privacy.ohttp: the relay and key configuration as given; without it reports go straight', () => {
@@ -77,20 +76,13 @@ describe('src/config', () => {
     expect(config.privacy.ohttp).toBeNull();
   });
 
-  it('experiments: the first valid one runs; each bad or extra entry is reported by index and ignored', () => {
-    expect(resolve({}).config.experiment).toBeNull();
-    const { config, warnings } = resolve({
-      experiments: [
-        { id: 'bad id', arms: ['control', 'personal'] },
-        { id: 'shelf-1', arms: ['control', 'personal'], split: [3, 1] },
-        { id: 'shelf-2', arms: ['control', 'personal'] },
-      ],
-    });
-    expect(config.experiment).toMatchObject({ id: 'shelf-1', split: [0.75, 0.25], outcomes: ['impression', 'click', 'cart', 'order', 'revenue'] });
-    expect(warnings).toEqual([
-      'init(config): experiments[0] id must be 1–64 letters, digits, ".", "_" or "-"; it is ignored',
-      'init(config): experiments[2] ("shelf-2"): one experiment runs at a time ("shelf-1"); it is ignored',
-    ]);
+  it('ranking and experiments: passed on to the worker as given (it checks them: test/worker/settings.test.ts), as plain data', () => {
+    const experiments = [{ id: 'shelf-1', arms: ['control', 'personal'], split: [3, 1] }, { id: 'bad id', arms: [], onDraw: () => {} }];
+    const { config, warnings } = resolve({ ranking: { lambda: 2, channels: { lexical: 0.5 } }, experiments });
+    expect(warnings).toEqual([]); // a bad ranking value or experiment is the worker's to report, once consent starts it
+    expect(config.ranking).toEqual({ lambda: 2, channels: { lexical: 0.5 } });
+    expect(config.experiments).toEqual([experiments[0], null]); // a function cannot cross to the worker: that entry is reported there
+    expect(config.experiments[0]).not.toBe(experiments[0]); // a copy: the shop changing its object later changes nothing
     expect(resolve({ experiments: { id: 'x' } }).warnings).toEqual(['init(config): experiments must be an array of { id, arms, split? }; no experiment runs']);
   });
 });
