@@ -150,7 +150,7 @@ interface Run {
   stored: { items: string[]; usage: number };
   consentMs: number;
   firstVisit: Bytes;
-  mainThread: { files: string[]; gzip: number; received: number };
+  mainThread: { files: string[]; gzip: number; received: number; debugGzip: number };
   secondVisit: Bytes;
   secondMs: number;
   callMs: number;
@@ -172,7 +172,15 @@ async function oneShopper(site: DemoSite, ids: string[]): Promise<Run> {
     const firstVisit = split(site.traffic);
     const workerOnly = workerOnlyFiles();
     const js = ((await page.evaluate(MAIN_THREAD_JS)) as { path: string; received: number }[]).filter((f) => !workerOnly.has(f.path));
-    const mainThread = { files: js.map((f) => f.path), gzip: js.reduce((s, f) => s + gzipOf(f.path), 0), received: js.reduce((s, f) => s + f.received, 0) };
+    // The demo runs with debug: true (it is the QA page): its console-log chunk is counted apart, as a
+    // shop page without debug never loads it.
+    const shopJs = js.filter((f) => !/\/chunks\/(debug-log|panel)-/.test(f.path));
+    const mainThread = {
+      files: shopJs.map((f) => f.path),
+      gzip: shopJs.reduce((s, f) => s + gzipOf(f.path), 0),
+      received: shopJs.reduce((s, f) => s + f.received, 0),
+      debugGzip: js.filter((f) => !shopJs.includes(f)).reduce((s, f) => s + gzipOf(f.path), 0),
+    };
     // A shopper reads the page a while: idle-time writes finish, Chromium writes the wasm code cache.
     await page.waitForTimeout(5000);
     await context.close();
@@ -244,7 +252,7 @@ export async function benchLoading(): Promise<BenchResult[]> {
     atMost(
       {
         ...bytes('loading: main-thread JS per page (gzip, chunks included)', (r) => r.mainThread.gzip),
-        note: `Tacit's scripts the page ran after consent: ${last.mainThread.files.join(', ')}; ${last.mainThread.received.toLocaleString('en-US')} B received (brotli)`,
+        note: `Tacit's scripts the page ran after consent: ${last.mainThread.files.join(', ')}; ${last.mainThread.received.toLocaleString('en-US')} B received (brotli); the demo's debug: true adds ${last.mainThread.debugGzip.toLocaleString('en-US')} B (gzip) of console log, not counted`,
       },
       GOALS.mainThreadGzip,
     ),

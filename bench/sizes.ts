@@ -1,6 +1,6 @@
 // Benchmark 1: what a shopper downloads, gzip and brotli, each file as the demo's server sends it (the
 // build's precompressed .gz/.br; brotli quality 11, quality 9 for files over 16 MiB: the asyncify .wasm).
-// The snippet, tacit.js, tacit.js with every lazy chunk it may load (the most the page runs), the
+// The snippet, tacit.js, tacit.js with every lazy chunk a shop page may load (and with the debug ones), the
 // worker's JavaScript (its chunks, transformers.js, ORT's .mjs glue), ORT's .wasm builds and the
 // default model, from scripts/sizes.js and the build's table (dist/tacit/.vite/built-files.json).
 
@@ -48,7 +48,13 @@ export function benchSizes(dir = DIST_TACIT): BenchResult[] {
   });
   attempt('main thread', () => {
     const all = required(bundle.mainThread, 'tacit.js');
-    return rows('size: main-thread JS, tacit.js + every lazy chunk', all, `the most a page runs: ${all.files.join(', ')}`, 15_000);
+    // The goal is per shop page: debug-log and the QA panel load only for QA (debug: true, ?tacit-debug).
+    const debugOnly = (file: string) => /chunks\/(debug-log|panel)-/.test(file);
+    const page = sumOfFiles(dir, all.files.filter((file) => !debugOnly(file))) as Sizes;
+    return [
+      ...rows('size: main-thread JS, the most a shop page runs (tacit.js + every lazy chunk but debug)', page, `${page.files.join(', ')}: popularity before a grant, the worker's client after it, on one page`, 15_000),
+      ...rows('size: main-thread JS with debug: true and the QA panel open', all, `QA only: ${all.files.filter(debugOnly).join(', ')} on top`),
+    ];
   });
   attempt('worker JS', () => {
     const worker = required(bundle.worker, 'the worker');
