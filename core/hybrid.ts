@@ -11,6 +11,7 @@ import { contributionsAt, decayFactor, type Profile } from './profile.ts';
 import type { RankingChannels, ResolvedRanking } from './ranking-config.ts';
 import type { CatalogItem } from './types.ts';
 import { norm, type VectorMatrix } from './vectors.ts';
+import type { PreparedQuery } from './int8-rows.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -253,10 +254,7 @@ export function entryShare(signals: RankSignals, scores: HybridScores, entry: Qu
   const { matrix, lexical, neighbours } = signals;
   const share = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
   if (scores.scale.content > 0 && entry.content && scores.raw.content![i] > 0) {
-    const { mean, invRowNorm } = centringOf(matrix);
-    let meanDot = 0;
-    for (let k = 0; k < mean.length; k++) meanDot += mean[k] * entry.content[k];
-    const cos = (matrix.score(i, entry.content) - meanDot) * invRowNorm[i];
+    const cos = centredCosine(matrix, entry.content, i);
     share.content = (scores.scale.content * entry.weight * cos) / scores.contentNorm;
   }
   if (scores.scale.lexical > 0) {
@@ -274,11 +272,29 @@ export function relatedness(signals: RankSignals, entry: QueryEntry, i: number):
   const { matrix, lexical, neighbours } = signals;
   if (entry.row !== undefined && neighbours?.rows[entry.row].includes(i)) return 1;
   let best = sparseDot(entry.lexical, lexical.rows[i]);
-  if (entry.content && matrix.scales[i] > 0) {
-    const { mean, invRowNorm } = centringOf(matrix);
-    let meanDot = 0;
-    for (let k = 0; k < mean.length; k++) meanDot += mean[k] * entry.content[k];
-    best = Math.max(best, (matrix.score(i, entry.content) - meanDot) * invRowNorm[i]);
-  }
+  if (entry.content && matrix.scales[i] > 0) best = Math.max(best, centredCosine(matrix, entry.content, i));
   return best;
+}
+
+/** An entry's content vector as scored against single rows: quantized once, with its dot with the mean. */
+interface PreparedContent {
+  matrix: VectorMatrix;
+  query: PreparedQuery;
+  meanDot: number;
+}
+// Keyed by the entry's own vector: queryEntries makes a new one per call and never changes it, so a
+// ranking that checks 40 candidates (relatedness) and explains 10 (entryShare) prepares it once.
+const preparedContents = new WeakMap<Float32Array, PreparedContent>();
+
+/** cos(content, x̂ᵢ − μ): row i's centred cosine with an entry's content vector. */
+function centredCosine(matrix: VectorMatrix, content: Float32Array, i: number): number {
+  const { mean, invRowNorm } = centringOf(matrix);
+  let prepared = preparedContents.get(content);
+  if (!prepared || prepared.matrix !== matrix) {
+    let meanDot = 0;
+    for (let k = 0; k < mean.length; k++) meanDot += mean[k] * content[k];
+    prepared = { matrix, query: matrix.prepare(content), meanDot };
+    preparedContents.set(content, prepared);
+  }
+  return (matrix.scorePrepared(i, prepared.query) - prepared.meanDot) * invRowNorm[i];
 }

@@ -107,6 +107,12 @@ export function quantizeQuery(query: ArrayLike<number>, dim: number, q: Int16Arr
   return 1 / Math.sqrt(sumSquares);
 }
 
+/** A query quantized to int16 with its scale (Int8Rows.prepare). */
+export interface PreparedQuery {
+  readonly q: Int16Array;
+  readonly factor: number;
+}
+
 /** Where one matrix's arrays sit in its kernel memory. */
 interface KernelState {
   exports: KernelExports;
@@ -210,8 +216,22 @@ export class Int8Rows {
   /** Cosine of `query` with row i (not rounded to float32). */
   scoreRow(i: number, query: ArrayLike<number>): number {
     const factor = quantizeQuery(query, this.dim, this.query);
+    return this.dotQuantized(i, this.query, factor);
+  }
+
+  /** `query` quantized once, for scoring it against several rows (scorePrepared: scoreRow's values). */
+  prepare(query: ArrayLike<number>): PreparedQuery {
+    const q = new Int16Array(this.dim);
+    return { q, factor: quantizeQuery(query, this.dim, q) };
+  }
+
+  /** scoreRow(i, query) for a query prepare() quantized: the same bits, without quantizing again. */
+  scorePrepared(i: number, prepared: PreparedQuery): number {
+    return this.dotQuantized(i, prepared.q, prepared.factor);
+  }
+
+  private dotQuantized(i: number, q: Int16Array, factor: number): number {
     const { data, dim } = this;
-    const q = this.query;
     let s = 0;
     for (let k = 0, base = i * dim; k < dim; k++) s += q[k] * data[base + k];
     return s * this.invNorms[i] * factor;

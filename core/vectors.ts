@@ -8,7 +8,7 @@
 // inverse norm is kept beside it, so quantization never pushes a score outside
 // [-1, 1].
 
-import { Int8Rows, type ScoringPath } from './int8-rows.ts';
+import { Int8Rows, type PreparedQuery, type ScoringPath } from './int8-rows.ts';
 
 /** Euclidean norm. */
 export function norm(v: ArrayLike<number>): number {
@@ -168,6 +168,18 @@ export class VectorMatrix {
     this.checkRow(i);
     if (query.length !== this.dim) throw new RangeError(`VectorMatrix.score: query has ${query.length} dims, expected ${this.dim}`);
     return this.rows.scoreRow(i, query);
+  }
+
+  /** The query quantized once, for score()'s values on many rows (scorePrepared). */
+  prepare(query: Float32Array): PreparedQuery {
+    if (query.length !== this.dim) throw new RangeError(`VectorMatrix.prepare: query has ${query.length} dims, expected ${this.dim}`);
+    return this.rows.prepare(query);
+  }
+
+  /** score(i, query) for a query prepare() made: the same value, without quantizing the query again. */
+  scorePrepared(i: number, prepared: PreparedQuery): number {
+    this.checkRow(i);
+    return this.rows.scorePrepared(i, prepared);
   }
 
   /** Cosine similarity between rows i and j (for MMR diversity). */

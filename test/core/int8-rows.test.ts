@@ -111,6 +111,18 @@ describe('the int8 scoring kernel', () => {
     const { kernel, a } = scoreBoth(dim, 40, value, query);
     for (let i = 0; i < 40; i++) expect(Math.fround(kernel.scoreRow(i, query))).toBe(a[i]);
   });
+
+  it('scores a prepared query exactly as scoreRow does, on both paths, however often it is reused', () => {
+    const dim = 192;
+    const value = (i: number, k: number) => ((i * 31 + k * 7) % 255) - 127;
+    const query = Float32Array.from({ length: dim }, (_, k) => Math.sin(k * 0.7) - 0.2);
+    for (const path of ['simd128', 'js'] as const) {
+      const rows = rowsOf(path, dim, 30, value);
+      const prepared = rows.prepare(query);
+      rows.scoreRow(0, Float32Array.from({ length: dim }, () => 1)); // another query in between
+      for (let i = 0; i < 30; i++) expect(rows.scorePrepared(i, prepared), `${path} row ${i}`).toBe(rows.scoreRow(i, query));
+    }
+  });
 });
 
 describe('quantizeQuery', () => {
