@@ -3,15 +3,15 @@
 // core/catalog.ts as the SDK will validate it. Each bad row is one line on stderr, named as the shop finds
 // it in its file (line, item or product number), and left out; the good rows are written.
 
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { validateCatalog } from '../core/catalog.ts';
 import { parseCommandArgs } from './args.ts';
-import { CliError, UsageError, describeFsError } from './errors.ts';
+import { CliError, UsageError } from './errors.ts';
 import { FeedError, type FeedRow } from './feeds/feed-row.ts';
 import { merchantCenterTsv, merchantCenterXml } from './feeds/merchant-center.ts';
 import { shopifyProducts } from './feeds/shopify.ts';
 import { write, type CliIO } from './io.ts';
 import { readText } from './read-file.ts';
+import { writeFileWhole } from './write-file.ts';
 
 export const CATALOG_USAGE = `usage: tacit-sdk catalog import FEED [--out catalog.json] [--format F] [--currency CODE]
 
@@ -114,14 +114,7 @@ export async function runCatalog(argv: string[], io: CliIO): Promise<number> {
   const json = `${JSON.stringify(items, null, 1)}\n`;
   const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
   if (out) {
-    const temp = `${out}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temp, json);
-      renameSync(temp, out);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw new CliError(`catalog import: cannot write ${out}: ${describeFsError(error)}`);
-    }
+    writeFileWhole('catalog import', out, json);
   } else {
     await write(io.stdout, json);
   }

@@ -7,12 +7,12 @@
 // item has), embeds the items with them, and stores them in the file's "words" section so the worker
 // uses the same words for this shop's queries.
 
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
-import { CliError, UsageError, describeFsError } from './errors.ts';
+import { CliError, UsageError } from './errors.ts';
 import { write } from './io.ts';
 import type { CliIO } from './io.ts';
 import { readJson } from './read-file.ts';
+import { writeFileWhole } from './write-file.ts';
 import { parseDtype, resolveModel } from './model-option.ts';
 import { validateCatalog, itemText } from '../core/catalog.ts';
 import { contentHash } from '../core/hash.ts';
@@ -112,15 +112,7 @@ export async function runEmbedCatalog(argv: string[], io: CliIO): Promise<number
     sections,
   });
 
-  // Write beside the target and rename, so a reader never sees half a file.
-  const temp = `${out}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, out);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new CliError(`embed-catalog: cannot write ${out}: ${describeFsError(error)}`);
-  }
+  writeFileWhole('embed-catalog', out, bytes);
   await write(
     io.stderr,
     `embed-catalog: ${items.length} item(s) embedded with ${model.modelId} (${dtype}, dim ${dim})` +

@@ -2,12 +2,12 @@
 // categories, for the shop to edit and then serve with TACIT_TAXONOMY. `tacit taxonomy check FILE`:
 // validates such a file and prints the version the server will derive from it.
 
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { optionalString, parseCommandArgs, positiveInteger } from './args.ts';
-import { CliError, UsageError, describeFsError } from './errors.ts';
+import { CliError, UsageError } from './errors.ts';
 import { write, type CliIO } from './io.ts';
 import { readJson } from './read-file.ts';
 import { suggestTaxonomy } from './taxonomy-suggest.ts';
+import { writeFileWhole } from './write-file.ts';
 import { validateCatalog } from '../core/catalog.ts';
 import { loadTaxonomyFile, parseShopTaxonomy, TaxonomyFileError } from '../server/taxonomy-file.ts';
 
@@ -65,14 +65,7 @@ async function suggest(values: Record<string, string | boolean | undefined>, io:
   const text = `${JSON.stringify(json, null, 2)}\n`;
   const out = optionalString(values.out);
   if (out) {
-    const temp = `${out}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temp, text);
-      renameSync(temp, out);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw new CliError(`taxonomy suggest: cannot write ${out}: ${describeFsError(error)}`);
-    }
+    writeFileWhole('taxonomy suggest', out, text);
   } else {
     await write(io.stdout, text);
   }
