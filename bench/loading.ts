@@ -6,7 +6,8 @@
 //   2. "Allow personalization", two product views, recommend() until it ranks from the profile: the time
 //      from the click (cold), the whole visit's bytes, and the JavaScript Tacit ran on the page;
 //   3. the browser closes; a second visit (browser restarted, same profile): its bytes until the first
-//      personal recommendation, the time from navigation to it, and recommend()'s latency after that.
+//      personal recommendation, the time to it from the load event and from navigation, the time until
+//      the engine ranks on the page, and recommend()'s latency after that.
 // The shop's own bytes in the same visits are the reference.
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -105,16 +106,42 @@ const CONSENT_TO_PERSONAL = (ids: string[]) => `(async () => {
   }
 })()`;
 
-/** From navigation start (performance.now()'s origin) until recommend() ranks from the profile; then its latency. */
+/**
+ * Three clocks on one page, side by side: from navigation start (performance.now()'s origin) until
+ * recommend() ranks from the profile; from the page's load event, asking then, until a personal answer
+ * (the issue's "recommend() after load"); from navigation until the first answer the engine ranked on
+ * this page (not the shelf saved on the last one: core/saved-shelf.ts). Then a call's latency.
+ */
 const SECOND_VISIT = `(async () => {
-  while (!window.tacit) await new Promise((r) => setTimeout(r, 5));
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const personal = (rec) => ${JSON.stringify(PERSONAL)}.includes(rec && rec.strategy);
+  const fromLoad = (async () => {
+    if (document.readyState !== 'complete') await new Promise((r) => addEventListener('load', r, { once: true }));
+    while (!window.tacit) await sleep(5);
+    const t0 = performance.now();
+    for (;;) {
+      const rec = await tacit.recommend({ limit: 8 });
+      if (personal(rec)) return { ms: performance.now() - t0, saved: rec.savedAt !== undefined };
+      if (performance.now() > 120000) throw new Error('no personal recommendation 120 s after load; last strategy ' + (rec && rec.strategy));
+      await sleep(10);
+    }
+  })();
+  while (!window.tacit) await sleep(5);
+  let firstSaved = false;
   for (;;) {
     const rec = await tacit.recommend({ limit: 8 });
-    if (${JSON.stringify(PERSONAL)}.includes(rec && rec.strategy)) break;
+    if (personal(rec)) { firstSaved = rec.savedAt !== undefined; break; }
     if (performance.now() > 120000) throw new Error('no personal recommendation 120 s into the second visit; last strategy ' + (rec && rec.strategy));
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
   const firstMs = performance.now();
+  let engineMs;
+  for (;;) {
+    const rec = await tacit.recommend({ limit: 8 });
+    if (rec.savedAt === undefined && personal(rec)) { engineMs = performance.now(); break; }
+    if (performance.now() > 120000) throw new Error('the engine did not rank on the second visit in 120 s; last strategy ' + (rec && rec.strategy));
+    await sleep(10);
+  }
   const calls = [];
   for (let i = 0; i < 20; i++) {
     const t = performance.now();
@@ -122,7 +149,8 @@ const SECOND_VISIT = `(async () => {
     calls.push(performance.now() - t);
   }
   calls.sort((a, b) => a - b);
-  return { firstMs, callMs: calls[10] };
+  const load = await fromLoad;
+  return { firstMs, firstSaved, afterLoadMs: load.ms, afterLoadSaved: load.saved, engineMs, callMs: calls[10] };
 })()`;
 
 /** Tacit's JavaScript that ran on this page (its window: the worker's fetches are not in it). */
@@ -152,7 +180,15 @@ interface Run {
   firstVisit: Bytes;
   mainThread: { files: string[]; gzip: number; received: number; debugGzip: number };
   secondVisit: Bytes;
-  secondMs: number;
+  second: SecondVisit;
+}
+
+interface SecondVisit {
+  firstMs: number;
+  firstSaved: boolean;
+  afterLoadMs: number;
+  afterLoadSaved: boolean;
+  engineMs: number;
   callMs: number;
 }
 
@@ -189,10 +225,10 @@ async function oneShopper(site: DemoSite, ids: string[]): Promise<Run> {
     page = await context.newPage();
     site.reset();
     await page.goto(`${site.url}/`, { waitUntil: 'commit' });
-    const second = (await page.evaluate(SECOND_VISIT)) as { firstMs: number; callMs: number };
+    const second = (await page.evaluate(SECOND_VISIT)) as SecondVisit;
     const secondVisit = split(site.traffic);
     await context.close();
-    return { beforeConsent, stored, consentMs: personal.ms, firstVisit, mainThread, secondVisit, secondMs: second.firstMs, callMs: second.callMs };
+    return { beforeConsent, stored, consentMs: personal.ms, firstVisit, mainThread, secondVisit, second };
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
@@ -266,7 +302,18 @@ export async function benchLoading(): Promise<BenchResult[]> {
       GOALS.secondVisitBytes,
     ),
   );
-  out.push(atMost({ ...timing('loading: second visit, navigation → first personal recommend()', 'ms', med((r) => r.secondMs)) }, GOALS.secondVisitMs));
-  out.push(timing('loading: second visit, recommend() with the engine loaded (median of 20 calls)', 'ms', med((r) => r.callMs)));
+  const saved = (f: (s: SecondVisit) => boolean) => `${runs.filter((r) => f(r.second)).length} of ${runs.length} from the saved shelf`;
+  out.push(
+    atMost(
+      { ...timing('loading: second visit, recommend() asked at the load event → a personal answer', 'ms', med((r) => r.second.afterLoadMs)), note: saved((s) => s.afterLoadSaved) },
+      GOALS.secondVisitMs,
+    ),
+  );
+  out.push({ ...timing('loading: second visit, navigation → first personal recommend()', 'ms', med((r) => r.second.firstMs)), note: saved((s) => s.firstSaved) });
+  out.push({
+    ...timing('loading: second visit, navigation → first answer the engine ranked on the page', 'ms', med((r) => r.second.engineMs)),
+    note: "the worker's start and restore; until then the saved shelf answers (core/saved-shelf.ts)",
+  });
+  out.push(timing('loading: second visit, recommend() with the engine loaded (median of 20 calls)', 'ms', med((r) => r.second.callMs)));
   return out;
 }

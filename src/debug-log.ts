@@ -26,6 +26,7 @@ const DECISIONS: Record<string, (detail: unknown) => string> = {
   'track-held': (d) => `${(d as [string])[0]}: not stored yet, kept in memory until consent is granted`,
   'track-dropped': (d) => `${(d as [string])[0]}: not kept, consent is denied`,
   'recommend-engine': () => 'recommend: the engine ranks, in the worker',
+  'recommend-saved': (d) => `recommend: the shelf the engine saved at ${new Date((d as { savedAt: number }).savedAt).toISOString()} (its worker is still loading on this page)`,
   'recommend-main-thread': (d) => `recommend: popularity on the main thread (consent is ${(d as { consent: string }).consent}: no engine)`,
 };
 

@@ -1,10 +1,10 @@
 // The lazily loaded parts of the SDK: the client of the worker (the device's engine: storage, ranking,
 // experiment arms, reports) and the main thread's popularity fallback, each its own chunk, fetched only
 // when needed. The worker exists only while consent is granted: a withdrawal or forget() stops it, a
-// grant starts it again (when the page is idle, or at first need). They get the narrow Host, never the
-// facade.
+// grant starts it (at init for a grant found then, else when the page is idle or at first need). They
+// get the narrow Host, never the facade.
 
-import type { EngineClient } from './engine/client.ts';
+import type { EngineClient, EngineClientOptions } from './engine/client.ts';
 import type { MainThreadFallback } from './engine/fallback.ts';
 import type { Host } from './host.ts';
 import type { EventSink } from './storage/recorder.ts';
@@ -20,8 +20,8 @@ export class LazyParts {
   constructor(
     private readonly host: Host,
     private readonly trustedTypesPolicy?: { createScriptURL(url: string): unknown },
-    /** The worker's storage changed kind (opened, memory, back on IndexedDB, gone). */
-    private readonly onStorage: (kind: EngineClient['storageKind']) => void = () => {},
+    /** What the worker tells the page besides warnings and events: its storage kind, the saved shelf. */
+    private readonly callbacks: Pick<EngineClientOptions, 'onStorage' | 'onShelf'> = {},
   ) {}
 
   /** The engine client if it runs, without starting it. */
@@ -62,10 +62,12 @@ export class LazyParts {
     if (!this.granted()) return Promise.resolve(null);
     const generation = this.generation;
     // The fallback's chunk (and the catalogue code in it) is fetched only if the worker cannot answer.
-    this.engineLoading ??= import('./engine/client.ts')
-      .then(({ EngineClient }) => {
+    // The client's own import (recommend-options, shared with the fallback) is asked for beside it, not
+    // after it: on a loading page each chunk request waits its turn behind the shop's images.
+    this.engineLoading ??= Promise.all([import('./engine/client.ts'), import('./engine/recommend-options.ts')])
+      .then(([{ EngineClient }]) => {
         if (!this.granted() || generation !== this.generation) return null; // withdrawn or forgotten while the chunk loaded
-        const client = new EngineClient(this.host, () => this.fallback(), { trustedTypesPolicy: this.trustedTypesPolicy, onStorage: this.onStorage });
+        const client = new EngineClient(this.host, () => this.fallback(), { trustedTypesPolicy: this.trustedTypesPolicy, ...this.callbacks });
         this.engineClient = client;
         void client.start();
         return client;

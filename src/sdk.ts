@@ -3,7 +3,9 @@
 // (storage/recorder.ts: a buffer in memory, and the sessionStorage journal for pagehide), everything
 // else to the worker, the device's engine, through its client (engine/client.ts): storing, ranking,
 // the experiment's arm, segments, reports. The client is a separate chunk (parts.ts), loaded only after
-// a grant, when the page is idle or at first need; it gets a narrow Host (host.ts), never this class.
+// a grant: at init for a grant found then, else at first need; it gets a narrow Host (host.ts), never
+// this class. Until the worker's engine has loaded, the shopper's own shelf comes from the one it saved
+// on the last page (core/saved-shelf.ts).
 // Before a grant (and after a denial) no worker starts: recommend() answers popularity on the main
 // thread (engine/fallback.ts), and nothing is stored or sent. forget() deletes the database from here
 // (storage/page-database.ts), worker or not.
@@ -16,9 +18,11 @@ import { Debug } from './debug.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
 import { PageShelves } from '../core/page-shelves.ts';
+import { fromSavedShelf, plainShelfRequest, type SavedShelf } from '../core/saved-shelf.ts';
 import { LazyParts } from './parts.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
 import { dropStoredGrant, eraseDeviceData, storedGrant } from './storage/page-database.ts';
+import { clearSavedShelf, readSavedShelf, storedSavedShelf, writeSavedShelf } from './storage/saved-shelf.ts';
 import { Recorder } from './storage/recorder.ts';
 import type {
   ConsentState,
@@ -58,6 +62,8 @@ export class Tacit {
   private readonly host: Host;
   private readonly parts: LazyParts;
   private readonly shelves = new PageShelves();
+  /** The engine's shelf from an earlier page, read at init with a grant; dropped with the shopper's data. */
+  private savedShelf: SavedShelf | null = null;
   private channel: ConsentChannel | null = null;
   /** debug: true's notes (calls, decisions, events) and the QA panel (debug.ts). */
   readonly debug: Debug;
@@ -78,8 +84,13 @@ export class Tacit {
     this.warnings.onReport = (error) => this.listeners.emit('error', error);
     this.debug = new Debug(() => this.config, this.listeners, this, this.host.warn);
     // A store in the worker (opened, failed over to memory, IndexedDB back again): write what waits.
-    this.parts = new LazyParts(this.host, env.trustedTypesPolicy, (kind) => {
-      if (kind !== 'none') this.recorder.requestFlush();
+    this.parts = new LazyParts(this.host, env.trustedTypesPolicy, {
+      onStorage: (kind) => {
+        if (kind !== 'none') this.recorder.requestFlush();
+      },
+      onShelf: (shelf) => {
+        if (this.mayWrite()) writeSavedShelf(shelf);
+      },
     });
     this.recorder = new Recorder({
       sink: () => (this.mayWrite() ? this.parts.sink() : null),
@@ -169,25 +180,29 @@ export class Tacit {
     } catch (error) {
       this.warnings.report('export-failed', `export: could not read storage: ${describe(error)}`);
     }
+    // The shelf the page keeps for the next page (core/saved-shelf.ts) is stored data too.
+    const savedShelf = storedSavedShelf();
     return {
       format: 'tacit-export/1',
       exportedAt: new Date(this.now()).toISOString(),
       consent: this.consentState,
       storage: this.storageKind,
       events,
-      state,
+      state: savedShelf ? { ...state, savedShelf } : state,
     };
   }
 
   async recommend(options: RecommendOptions = {}): Promise<RecommendResult> {
     if (this.initDone) await this.initDone;
     if (!this.config.catalog) return { items: [], strategy: 'unavailable' };
+    // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
+    const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
+    const saved = this.answerFromSavedShelf(options, page);
+    if (saved) return saved;
     // After a grant the worker answers (the main thread's fallback chunk is not even fetched); before, the fallback.
     const engine = await this.parts.engine();
     const fallback = engine ? null : await this.parts.fallback();
     const safe = (engine ?? fallback!).sanitize(options, (message) => this.warnings.report('invalid-options', message));
-    // Shelves of one page do not repeat each other: "Similar items" (a context) and the shopper's own.
-    const page = typeof location !== 'undefined' ? location.href.split('#')[0] : '';
     const shelf = safe.context ? `similar:${safe.context.itemId}` : 'profile';
     const request = { ...safe, exclude: this.shelves.excludeFor(page, shelf, safe.exclude) };
     // In an experiment the worker answers with the arm's strategy and says the arm
@@ -224,6 +239,23 @@ export class Tacit {
       state: data.state,
       ...engine,
     };
+  }
+
+  /**
+   * Until the engine has loaded on this page, the shopper's own shelf comes from the one it saved on an
+   * earlier page (core/saved-shelf.ts), at once, rather than after the worker's start. Only for requests
+   * that shelf answers exactly, with consent, and without an experiment (whose arm the worker draws).
+   */
+  private answerFromSavedShelf(options: unknown, page: string): RecommendResult | null {
+    if (this.parts.runningEngine?.loaded || !this.mayWrite() || this.config.experiments.length > 0) return null;
+    const request = plainShelfRequest(options);
+    const shelf = this.savedShelf;
+    if (!request || !shelf) return null;
+    const items = fromSavedShelf(shelf, request.limit, this.shelves.excludeFor(page, 'profile', request.exclude));
+    if (!items) return null;
+    this.debug.decision('recommend-saved', { savedAt: shelf.savedAt, request });
+    this.shelves.record(page, 'profile', items.map((r) => r.id));
+    return { items, strategy: shelf.strategy, savedAt: shelf.savedAt };
   }
 
   on(name: TacitEventName, listener: (detail: unknown) => void): () => void {
@@ -268,7 +300,13 @@ export class Tacit {
     this.debug.decision('configuration', this.config);
     this.debug.decision('consent', decision);
     this.channel = new ConsentChannel((state, forgotten) => void this.fromOtherTab(state, forgotten));
-    await this.applyConsent(decision.state); // a grant starts the worker when the page is idle
+    await this.applyConsent(decision.state);
+    // A grant found at init (remembered, or the shop's default) starts the worker now, while the page
+    // loads, and reads the shelf the engine saved on the last page, which answers until it has loaded.
+    if (this.consentState === 'granted') {
+      if (this.config.catalog && this.config.experiments.length === 0) this.savedShelf = readSavedShelf(this.config.catalog);
+      void this.parts.engine();
+    }
     if (this.config.autoPage) {
       void this.page();
       followPageViews(() => void this.page());
@@ -299,6 +337,7 @@ export class Tacit {
     if (state === this.consentState && !forgotten) return;
     if (this.initDone) await this.initDone;
     if (forgotten) {
+      this.savedShelf = null;
       this.recorder.discard();
       clearJournal();
       await this.parts.stop();
@@ -312,6 +351,8 @@ export class Tacit {
 
   /** Deletes everything stored and stops the worker (a grant starts it again), from this page: worker or not. */
   private async erase(): Promise<void> {
+    this.savedShelf = null;
+    clearSavedShelf();
     this.recorder.discard();
     clearJournal();
     try {

@@ -144,6 +144,11 @@ export interface RecommendResult {
    */
   limitedBy?: string;
   /**
+   * Only when the answer is the shelf the engine saved on an earlier page (ms since the epoch it was
+   * ranked then): the engine was still loading on this page. The page's later calls come from it.
+   */
+  savedAt?: number;
+  /**
    * Only when the shop configured an experiment: this device's arm, or null when it takes no part
    * (no consent, or no IndexedDB to remember its arm in: it then sees what it would without one).
    */

@@ -18,6 +18,7 @@ import type { CatalogError, CatalogItem, Recommendation } from '../core/types.ts
 import { VectorMatrix } from '../core/vectors.ts';
 import { neighbourIndexFromFile, type NeighbourIndex } from '../core/neighbours.ts';
 import { DEFAULT_RANKING, type ResolvedRanking } from '../core/ranking-config.ts';
+import { SAVED_SHELF_SIZE, type SavedShelf } from '../core/saved-shelf.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
 import { IndexedDBStore } from './storage/indexeddb-store.ts';
 import type { EventLog } from './storage/store.ts';
@@ -55,6 +56,9 @@ export interface RecommendRequest {
   strategy?: 'control';
 }
 
+/** A ranking as recommend() returns it. */
+export type RankedShelf = { items: Recommendation[]; strategy: string; limitedBy?: string };
+
 /** The device's store as the engine uses it: events, the saved profile, the item-vector cache. */
 export type EngineStore = EventLog & ProfileKeeper & EmbeddingCache & { close(): void };
 
@@ -70,6 +74,8 @@ export interface EngineDeps {
   onProgress?: (progress: EmbedderProgress) => void;
   /** A problem the page should hear about once (the engine itself keeps working). */
   onWarning?: (message: string) => void;
+  /** The shopper's shelf, ranked again for the next page's first answers (core/saved-shelf.ts). */
+  onShelf?: (shelf: SavedShelf) => void;
 }
 
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
@@ -90,6 +96,9 @@ export class Engine {
   private taxonomy: Taxonomy | null = null;
   private segmentMatrix: VectorMatrix | null = null;
   private store: EngineStore | null = null;
+  private storeOpening: Promise<EngineStore | null> | null = null;
+  /** Counts forget()s: a store opened across one is closed, not kept. */
+  private storeGeneration = 0;
   private readyPromise: Promise<void> | null = null;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -125,13 +134,17 @@ export class Engine {
 
   private async load(): Promise<void> {
     const started = this.now();
+    // The catalogue, the shop's vector file and the device's store are independent: on a warm visit each
+    // is a cache or disk read, so they are asked for at once rather than one after the other.
+    const vectorFile = this.config.catalogVectorsUrl ? fetchVectorFile(this.deps.fetch, this.config.catalogVectorsUrl) : Promise.resolve(null);
+    void this.openStore();
     await this.loadCatalog();
     this.info.timings.catalogMs = this.now() - started;
     if (this.items.length === 0) return;
     this.info.status = 'loading';
     this.info.modelId = this.config.model.model;
     try {
-      const file = await fetchVectorFile(this.deps.fetch, this.config.catalogVectorsUrl);
+      const file = await vectorFile;
       this.neighbours = this.readNeighbours(file);
       const ours = file && file.modelId === this.config.model.model ? file : null;
       this.model.shopWords = ours ? this.readShopWords(ours) : undefined;
@@ -148,6 +161,9 @@ export class Engine {
       this.matrix = matrix;
       this.info.catalog.vectors = source;
       this.info.status = 'ready';
+      // The saved profile and the events since are read now, before the first call needs them; the saved
+      // shelf is ranked again from this page's catalogue.
+      void this.refresh().then(() => this.saveShelf());
     } catch (error) {
       this.matrix = null;
       this.info.status = 'failed';
@@ -199,15 +215,26 @@ export class Engine {
   }
 
   /** The device's store in this worker, while the shopper's events live in IndexedDB (consent given). */
-  private async openStore(): Promise<EngineStore | null> {
-    if (this.config.events !== 'indexeddb') return null;
-    if (this.store) return this.store;
-    try {
-      this.store = await (this.deps.openStore ?? (() => IndexedDBStore.open(READ_ONLY, this.now)))();
-      return this.store;
-    } catch {
-      return null; // no IndexedDB in this worker: rank from memory
-    }
+  private openStore(): Promise<EngineStore | null> {
+    if (this.config.events !== 'indexeddb') return Promise.resolve(null);
+    // One opening at a time (load() and the first profile update may both ask); one begun before a
+    // forget() lets go of its connection instead of keeping it, or the page could not delete the database.
+    const generation = this.storeGeneration;
+    this.storeOpening ??= (this.deps.openStore ?? (() => IndexedDBStore.open(READ_ONLY, this.now)))().then(
+      (store) => {
+        if (generation !== this.storeGeneration) {
+          store.close();
+          return null;
+        }
+        this.store = store;
+        return store;
+      },
+      () => {
+        if (generation === this.storeGeneration) this.storeOpening = null;
+        return null; // no IndexedDB in this worker: rank from memory
+      },
+    );
+    return this.storeOpening;
   }
 
   /** Where the shopper's events are read from now, or null when the engine may not read them. */
@@ -259,15 +286,38 @@ export class Engine {
         queries.forEach((q, k) => this.queryVectors.set(q, vectors[k]));
       },
     );
-    if (changed) this.info.timings.profileMs = performance.now() - start;
+    if (changed) {
+      this.info.timings.profileMs = performance.now() - start;
+      await this.saveShelf();
+    }
   }
 
   // ── ranking and segments ─────────────────────────────────────────────────────────────────
 
-  async recommend(options: RecommendRequest = {}): Promise<{ items: Recommendation[]; strategy: string; limitedBy?: string }> {
+  async recommend(options: RecommendRequest = {}): Promise<RankedShelf> {
     const start = performance.now();
     await this.readyPromise;
     await this.refresh();
+    const answer = this.rankNow(options);
+    this.info.timings.lastRecommendMs = performance.now() - start;
+    this.info.lastRecommendations = answer.items;
+    return answer;
+  }
+
+  /**
+   * Ranks the shopper's own shelf for the next page's first answers (core/saved-shelf.ts; the page keeps
+   * it): after the profile changed, and once per page after loading (the catalogue may have changed
+   * since). Only where the events themselves are kept (IndexedDB), and once there is a profile.
+   */
+  private async saveShelf(): Promise<void> {
+    if (!this.deps.onShelf || !this.matrix || !this.config.catalogUrl || !this.shopper?.profile?.count) return;
+    if (!(await this.openStore())) return;
+    const { items, strategy } = this.rankNow({ limit: SAVED_SHELF_SIZE });
+    this.deps.onShelf({ savedAt: this.now(), catalog: this.config.catalogUrl, strategy, items });
+  }
+
+  /** Ranks for a request with the profile as it is now (the caller has loaded and refreshed). */
+  private rankNow(options: RecommendRequest): RankedShelf {
     const limit = clampInt(options.limit ?? 10, 0, 100);
     const exclude = Array.isArray(options.exclude) ? options.exclude.map(String) : [];
     const contextItemId = options.context?.itemId === undefined ? undefined : String(options.context.itemId);
@@ -298,8 +348,6 @@ export class Engine {
     }
     this.info.timings.rankMs = performance.now() - rankStart;
     const items = result.items.map((r) => ({ ...r, item: this.items[this.rowOf.get(r.id)!] }));
-    this.info.timings.lastRecommendMs = performance.now() - start;
-    this.info.lastRecommendations = items;
     return {
       items,
       strategy: this.matrix && options.strategy !== 'control' ? result.strategy : `fallback:${result.strategy}`,
@@ -371,6 +419,8 @@ export class Engine {
     this.info.lastSegments = [];
     this.store?.close();
     this.store = null;
+    this.storeOpening = null;
+    this.storeGeneration++;
   }
 }
 

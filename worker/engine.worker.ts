@@ -4,15 +4,7 @@
 
 import { createModelEmbedder } from './model-loader.ts';
 import { pageMessenger, serveRpc } from './rpc.ts';
-import { createWorkerApi } from './worker-api.ts';
+import { createWorkerApi, pageCallbacksOver } from './worker-api.ts';
 
-const send = pageMessenger(self);
-const api = createWorkerApi(
-  { createEmbedder: createModelEmbedder, fetch: (input, init) => fetch(input, init) },
-  {
-    warn: (code, message) => send('warn', code, message),
-    emit: (name, detail) => send('emit', name, detail),
-    storage: (kind) => send('storage', kind),
-  },
-);
+const api = createWorkerApi({ createEmbedder: createModelEmbedder, fetch: (input, init) => fetch(input, init) }, pageCallbacksOver(pageMessenger(self)));
 serveRpc(api, self);

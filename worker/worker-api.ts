@@ -12,6 +12,7 @@
 
 import { catalogProblem } from '../core/catalog.ts';
 import { armStrategy } from '../core/experiment-definition.ts';
+import type { SavedShelf } from '../core/saved-shelf.ts';
 import { KV_KEYS } from '../core/storage-names.ts';
 import type { StoredEvent } from '../core/types.ts';
 import { CONSENT_CHANNEL } from '../src/consent.ts';
@@ -35,6 +36,18 @@ export interface PageCallbacks {
   emit(name: TacitEventName, detail: unknown): void;
   /** The device's storage changed: opened, failed over to memory, back on IndexedDB, let go. */
   storage(kind: StorageKind): void;
+  /** The shopper's shelf as ranked now, for the page to keep for the next page (core/saved-shelf.ts). */
+  shelf(shelf: SavedShelf): void;
+}
+
+/** The page's callbacks as one-way messages (rpc.ts pageMessenger); the page's client reads them by name. */
+export function pageCallbacksOver(send: (event: string, ...args: unknown[]) => void): PageCallbacks {
+  return {
+    warn: (code, message) => send('warn', code, message),
+    emit: (name, detail) => send('emit', name, detail),
+    storage: (kind) => send('storage', kind),
+    shelf: (shelf) => send('shelf', shelf),
+  };
 }
 
 /** recommend() as the page asks it: the checked options, and the page (one shelf impression per page). */
@@ -71,6 +84,10 @@ export function createWorkerApi(deps: WorkerDeps, page: PageCallbacks) {
     memoryEvents: { events: async (afterSeq = 0) => (storage?.current?.kind === 'memory' ? storage.current.events(afterSeq) : []) },
     onProgress: (p) => emit('model-progress', p),
     onWarning: (message) => warn('engine', message),
+    // (Not after a denial or forget(): stop() has cut the engine from the events by then.)
+    onShelf: (shelf) => {
+      if (consent === 'granted') page.shelf(shelf);
+    },
   });
 
   const eventSource = (kind: StorageKind): EventSourceKind => (consent !== 'granted' || kind === 'none' ? 'none' : kind);

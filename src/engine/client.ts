@@ -6,6 +6,7 @@
 // catalogue (fallback.ts), and the page's events wait in its memory (src/storage/recorder.ts).
 
 import { builtFile } from '../../core/built-files.ts';
+import type { SavedShelf } from '../../core/saved-shelf.ts';
 import { RpcClient } from '../../worker/rpc.ts';
 import type { NewEvent } from '../../worker/storage/store.ts';
 import type { StorageKind, WorkerApi, WorkerRecommendRequest, WorkerSettings } from '../../worker/worker-api.ts';
@@ -36,6 +37,8 @@ export interface EngineClientOptions {
   timeouts?: Partial<typeof TIMEOUTS>;
   /** The worker's storage changed kind (the page then writes what waits, and reports the kind). */
   onStorage?: (kind: StorageKind) => void;
+  /** The engine ranked the shopper's shelf again: the page keeps it for the next page (core/saved-shelf.ts). */
+  onShelf?: (shelf: SavedShelf) => void;
 }
 
 export class EngineClient implements EventSink {
@@ -47,6 +50,7 @@ export class EngineClient implements EventSink {
   /** Settles when the worker's catalogue and model are loaded (or failed). */
   private engineLoaded: Promise<void> = Promise.resolve();
   private modelReported = false;
+  private engineIsLoaded = false;
   private readonly timeouts: typeof TIMEOUTS;
   /** Where the device's data is kept now, as the worker last said. */
   storageKind: StorageKind = 'none';
@@ -59,6 +63,11 @@ export class EngineClient implements EventSink {
   ) {
     const configured = host.config.engineTimeoutMs;
     this.timeouts = { ...TIMEOUTS, ready: configured, call: configured, ...options.timeouts };
+  }
+
+  /** Whether the worker's engine has loaded its catalogue (and model or vector file) on this page. */
+  get loaded(): boolean {
+    return this.engineIsLoaded;
   }
 
   /** Whether it can take events: started or starting, not failed for good. */
@@ -107,6 +116,7 @@ export class EngineClient implements EventSink {
       if (name === 'warn') this.host.warn(String(args[0]), String(args[1]));
       else if (name === 'emit') this.host.emit(args[0] as TacitEventName, args[1]);
       else if (name === 'storage') this.storageChanged(args[0] as StorageKind);
+      else if (name === 'shelf') this.options.onShelf?.(args[0] as SavedShelf);
     });
     this.remote = remote;
     const started = await Promise.race([remote.call('start', this.settings()), crashed]);
@@ -119,6 +129,7 @@ export class EngineClient implements EventSink {
 
   /** What the page hears once the catalogue and the model are loaded: a ready model, or why not. */
   private reportEngine(info: Awaited<ReturnType<WorkerApi['engineReady']>>): void {
+    this.engineIsLoaded = true;
     if (info.model.status === 'failed' && !this.modelReported) {
       this.modelReported = true;
       this.host.warn('model-failed', `model "${info.model.id}" could not be loaded (${info.model.error}); using popularity ranking`);

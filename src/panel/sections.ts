@@ -99,7 +99,14 @@ export function renderProfile({ el }: PanelView, s: Snapshot): void {
     : '<li class="tp-empty">No segments assigned yet.</li>';
 }
 
-export function renderRecs({ el }: PanelView, s: Snapshot): void {
+export function renderRecs({ el, set }: PanelView, s: Snapshot): void {
+  const saved = s.state?.savedShelf;
+  set(
+    'saved-shelf',
+    saved
+      ? `Kept on this device for the next page's first answers (until its engine loads): ${asArray(saved.items).length} items, ranked ${when(saved.savedAt)}.`
+      : 'No shelf kept for the next page.',
+  );
   const recs = s.recommendations;
   el('recs-list').innerHTML = Array.isArray(recs) && recs.length
     ? recs

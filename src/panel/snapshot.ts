@@ -18,6 +18,7 @@ export interface Snapshot {
   profile?: { top?: { itemId?: string; title?: string; weight?: number }[] | null } | null;
   segments?: { id?: number | string; name?: string; score?: number }[] | null;
   recommendations?: { id?: string; score?: number; reason?: { kind?: string; text?: string } | string | null; item?: { title?: string } | null }[] | null;
+  state?: { savedShelf?: { savedAt?: number; items?: unknown[] } | null } | null;
   lastReport?: { body?: string; sentAt?: number | string | null; status?: number | string | null; ack?: unknown } | null;
   pendingReport?: unknown;
   nextEpoch?: { epoch?: number; startsAt?: number | string | null } | null;

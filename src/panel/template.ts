@@ -76,6 +76,7 @@ export const template = () => `
     <section data-panel="recommendations" role="tabpanel">
       <h3>Ranked recommendations</h3>
       <ol class="tp-recs" data-testid="recs-list"></ol>
+      <p class="tp-small" data-testid="saved-shelf"></p>
     </section>
     <section data-panel="report" role="tabpanel">
       <p class="tp-small">The report below is the <strong>only</strong> thing Tacit sends off this device: one per epoch,

@@ -8,7 +8,7 @@
 //   vi.stubGlobal('Worker', inProcessWorker({ createEmbedder: fakeEmbedder }));
 
 import { pageMessenger, serveRpc } from '../../worker/rpc.ts';
-import { createWorkerApi, type WorkerApi, type WorkerDeps } from '../../worker/worker-api.ts';
+import { createWorkerApi, pageCallbacksOver, type WorkerApi, type WorkerDeps } from '../../worker/worker-api.ts';
 
 /** Every in-process worker not yet ended. */
 const running = new Set<{ terminate(): void }>();
@@ -30,15 +30,7 @@ export function inProcessWorker(deps: Partial<WorkerDeps> = {}) {
 
     constructor() {
       const { port1, port2 } = new MessageChannel();
-      const send = pageMessenger(port1);
-      const api = createWorkerApi(
-        { createEmbedder: noModel, fetch: (input, init) => fetch(input, init), ...deps },
-        {
-          warn: (code, message) => send('warn', code, message),
-          emit: (name, detail) => send('emit', name, detail),
-          storage: (kind) => send('storage', kind),
-        },
-      );
+      const api = createWorkerApi({ createEmbedder: noModel, fetch: (input, init) => fetch(input, init), ...deps }, pageCallbacksOver(pageMessenger(port1)));
       serveRpc(api, port1);
       port1.start();
       port2.start();

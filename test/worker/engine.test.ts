@@ -16,6 +16,7 @@ import { encodeVecFile } from '../../core/vecfile.ts';
 import { quantizeRow } from '../../core/vectors.ts';
 import { createEmbedder } from '../../worker/embedder.ts';
 import { Engine, type EngineConfig } from '../../worker/engine.ts';
+import { SAVED_SHELF_SIZE, type SavedShelf } from '../../core/saved-shelf.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const MODELS = resolve(ROOT, 'test/fixtures/generated');
@@ -122,6 +123,36 @@ describe('Engine', () => {
     const after = (await db2.get('kv', 'profile')) as { profile: { count: number; lastSeq: number } };
     expect(after.profile).toMatchObject({ count: 2, lastSeq: 2 });
     db2.close();
+  });
+
+  it('ranks the saved shelf for the next page once there is a profile, and again when it changes', async () => {
+    const shelves: SavedShelf[] = [];
+    const engine = new Engine({ createEmbedder, fetch: fakeNetwork, now: () => now, onShelf: (shelf) => shelves.push(shelf) });
+    await engine.init(config());
+    await engine.recommend();
+    expect(shelves).toEqual([]); // no profile yet: nothing personal to keep
+    await store([{ event: 'Product Viewed', properties: { product_id: 'p1' } }]);
+    const ranked = await engine.recommend({ limit: SAVED_SHELF_SIZE });
+    expect(shelves).toHaveLength(1);
+    expect(shelves[0]).toEqual({ savedAt: now, catalog: 'http://shop.test/catalog.json', strategy: ranked.strategy, items: ranked.items });
+    await store([{ event: 'Product Added', properties: { product_id: 'p4' } }]);
+    await engine.recommend();
+    expect(shelves).toHaveLength(2);
+    expect(shelves[1]!.items.map((r) => r.id)).toEqual((await engine.recommend({ limit: SAVED_SHELF_SIZE })).items.map((r) => r.id));
+    expect(shelves[1]!.items.map((r) => r.id)).not.toContain('p4'); // in the cart: the shelf rules hold
+    engine.forget();
+
+    // The next page's engine: the catalogue may have changed since, so it ranks the shelf again once loaded.
+    const next = new Engine({ createEmbedder, fetch: fakeNetwork, now: () => now, onShelf: (shelf) => shelves.push(shelf) });
+    await next.init(config());
+    await next.recommend();
+    expect(shelves).toHaveLength(3);
+
+    // Events kept only in memory (IndexedDB could not be opened): nothing is kept for the next page.
+    const memory = new Engine({ createEmbedder, fetch: fakeNetwork, now: () => now, onShelf: (shelf) => shelves.push(shelf), memoryEvents: { events: async () => [{ seq: 1, ts: now, event: 'Product Viewed', properties: { product_id: 'p2' } }] } });
+    await memory.init(config({ events: 'memory' }));
+    expect((await memory.recommend()).strategy).toBe('profile');
+    expect(shelves).toHaveLength(3);
   });
 
   it('uses a precomputed vector file when its model matches, and embeds itself when it does not', async () => {

@@ -1,0 +1,45 @@
+// The page's side of the saved shelf (core/saved-shelf.ts): kept in localStorage, which the page reads
+// synchronously at init anyway (the consent record), so the shelf costs no wait at all; IndexedDB can
+// take a few hundred milliseconds to open on the first page after a browser restart. Written only with
+// consent (the caller checks), deleted with everything else by forget() and a denial.
+
+import { savedShelfFrom, type SavedShelf } from '../../core/saved-shelf.ts';
+import { SAVED_SHELF_KEY as KEY } from '../../core/storage-names.ts';
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // access can throw where storage is blocked
+  }
+}
+
+/** What is stored, as stored (for export() and the QA panel), or null. */
+export function storedSavedShelf(): unknown {
+  try {
+    return JSON.parse(storage()?.getItem(KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** The saved shelf for this catalogue, or null (none, unreadable, damaged, another catalogue). */
+export function readSavedShelf(catalog: string): SavedShelf | null {
+  return savedShelfFrom(storedSavedShelf(), catalog);
+}
+
+export function writeSavedShelf(shelf: SavedShelf): void {
+  try {
+    storage()?.setItem(KEY, JSON.stringify(shelf));
+  } catch {
+    // Full or blocked: the next page then waits for its engine, as without a saved shelf.
+  }
+}
+
+export function clearSavedShelf(): void {
+  try {
+    storage()?.removeItem(KEY);
+  } catch {
+    // nothing stored then
+  }
+}
