@@ -290,6 +290,12 @@ export class Tacit {
   private async start(input: TacitConfig): Promise<void> {
     this.config = this.resolve(input);
     this.warnings.onError = this.config.onError ?? undefined;
+    // The page view first, before the consent lookup below waits for anything: the page's own calls made
+    // meanwhile come after it, as they happened. (Held in memory until consent is known, like any event.)
+    if (this.config.autoPage) {
+      void this.page();
+      followPageViews(() => void this.page());
+    }
     const gpc = globalPrivacyControl();
     const decision = initialConsent({
       configured: this.config.consent,
@@ -306,10 +312,6 @@ export class Tacit {
     if (this.consentState === 'granted') {
       if (this.config.catalog && this.config.experiments.length === 0) this.savedShelf = readSavedShelf(this.config.catalog);
       void this.parts.engine();
-    }
-    if (this.config.autoPage) {
-      void this.page();
-      followPageViews(() => void this.page());
     }
     this.listeners.emit('ready', { consent: this.consentState, storage: this.storageKind });
   }
