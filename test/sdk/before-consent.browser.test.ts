@@ -3,25 +3,16 @@
 // with popularity computed on the main thread from the catalogue. After a grant the engine and the
 // parameters come, the parameters without cookies and without the page's URL as referrer.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newContext } from '../support/browser/harness.ts';
-import { openShop, serveFaultSite, sleep, startStatsServer, tacit, type FaultSite, type StatsServer } from '../support/browser/fault-support.ts';
+import { newContext } from '../support/browser/harness.ts';
+import { openShop, sleep, tacit, withFaultSite, type FaultSite, type StatsServer } from '../support/browser/fault-support.ts';
 
 let browser: Browser;
 let site: FaultSite;
 let stats: StatsServer;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  stats = await startStatsServer(site.url);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await stats?.close();
-});
+withFaultSite((env) => ({ site, browser, stats } = env), { stats: true });
 
 const init = (extra: Record<string, unknown> = {}) => ({ catalog: '/catalog.json', model: { id: 'tiny-bert', backend: 'wasm' }, server: stats.url, ...extra });
 

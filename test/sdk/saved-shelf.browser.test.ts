@@ -3,22 +3,15 @@
 // worker is still loading, then from the engine, with the same items. Requests it cannot answer exactly
 // wait for the engine; forget() and a denial delete it; a page with the denial remembered never has one.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext } from '../support/browser/harness.ts';
-import { engineSettled, openShop, serveFaultSite, sleep, tacit, type FaultSite } from '../support/browser/fault-support.ts';
+import { newContext } from '../support/browser/harness.ts';
+import { engineSettled, openShop, sleep, tacit, withFaultSite, type FaultSite } from '../support/browser/fault-support.ts';
 
 let browser: Browser;
 let site: FaultSite;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+withFaultSite((env) => ({ site, browser } = env));
 
 const init = (extra: Record<string, unknown> = {}) => ({ consent: 'granted', catalog: '/catalog.json', model: { id: 'tiny-bert', backend: 'wasm' }, ...extra });
 type Answer = { strategy: string; savedAt?: number; items: { id: string }[] };

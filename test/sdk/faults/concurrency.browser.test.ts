@@ -1,20 +1,19 @@
 // Several tabs of one shop in one browser profile, sharing Tacit's IndexedDB: five tabs tracking at once,
 // one tab forgetting while another tracks, two tabs racing to send the epoch's report.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, readStoredEvents } from '../../support/browser/harness.ts';
+import { newContext, readStoredEvents } from '../../support/browser/harness.ts';
 import {
+  clockBeforeServerEpoch,
   isDocumentedReport,
   openShop,
-  serveFaultSite,
-  sleep,
-  startStatsServer,
-  syncReady,
-  clockBeforeServerEpoch,
   reportDue,
+  sleep,
+  syncReady,
   tacit,
   watchOutgoing,
+  withFaultSite,
   type FaultSite,
   type StatsServer,
 } from '../../support/browser/fault-support.ts';
@@ -23,16 +22,7 @@ let browser: Browser;
 let site: FaultSite;
 let stats: StatsServer;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  stats = await startStatsServer(site.url);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await stats?.close();
-});
+withFaultSite((env) => ({ site, browser, stats } = env), { stats: true });
 
 describe('tabs sharing one database', () => {
   it('5 tabs tracking at once: every event stored once, sequence numbers unique and increasing', async () => {

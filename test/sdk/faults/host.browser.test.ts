@@ -2,23 +2,22 @@
 // window.tacit overwritten, and a strict Content-Security-Policy (the exact one a shop needs is
 // established here and written down in docs/reliability.md).
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, readStoredEvents, watchPage } from '../../support/browser/harness.ts';
+import { newContext, readStoredEvents, watchPage } from '../../support/browser/harness.ts';
 import {
+  clockBeforeServerEpoch,
   cspHash,
   engineSettled,
   isDocumentedReport,
   openShop,
-  serveFaultSite,
+  reportDue,
   shopHtml,
-  startStatsServer,
+  syncReady,
   tacit,
   tacitWarnings,
-  syncReady,
-  clockBeforeServerEpoch,
-  reportDue,
   watchOutgoing,
+  withFaultSite,
   workerPath,
   type FaultSite,
   type StatsServer,
@@ -28,17 +27,8 @@ let browser: Browser;
 let site: FaultSite;
 let stats: StatsServer;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  stats = await startStatsServer(site.url);
-  browser = await launchBrowser();
-});
+withFaultSite((env) => ({ site, browser, stats } = env), { stats: true });
 afterEach(() => workerCsp(null));
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await stats?.close();
-});
 
 /** Serves the worker's script with its own CSP header, as a shop that sets one header site-wide would. */
 function workerCsp(csp: string | null) {

@@ -3,22 +3,15 @@
 // fake-indexeddb cases (blocked, newer schema, failing mid-transaction, corrupted records) are in
 // test/unit/faults/.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, readStoredEvents, workerFollowsPage } from '../../support/browser/harness.ts';
-import { openShop, serveFaultSite, tacit, tacitWarnings, type FaultSite } from '../../support/browser/fault-support.ts';
+import { newContext, readStoredEvents, workerFollowsPage } from '../../support/browser/harness.ts';
+import { openShop, tacit, tacitWarnings, withFaultSite, type FaultSite } from '../../support/browser/fault-support.ts';
 
 let browser: Browser;
 let site: FaultSite;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+withFaultSite((env) => ({ site, browser } = env));
 
 describe('storage in Chromium', () => {
   it('IndexedDB missing: events kept in memory, one warning, no page error', async () => {

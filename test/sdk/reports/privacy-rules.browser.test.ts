@@ -3,21 +3,21 @@
 // timing links a report to a page view", in Chromium against the real aggregation server. (The unit
 // tests in privacy-rules.test.ts cover the same rules in more cases; these show them in a browser.)
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext, workerFollowsPage } from '../../support/browser/harness.ts';
+import { newContext, workerFollowsPage } from '../../support/browser/harness.ts';
 import {
   clockBeforeServerEpoch,
   inspectUntil,
   openShop,
   reportDue,
-  serveFaultSite,
   serverEpochStart,
   startStatsServer,
   syncReady,
   tacit,
   tacitWarnings,
   watchOutgoing,
+  withFaultSite,
   type FaultSite,
   type StatsServer,
 } from '../../support/browser/fault-support.ts';
@@ -27,16 +27,7 @@ let browser: Browser;
 let site: FaultSite;
 let weekly: StatsServer;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  weekly = await startStatsServer(site.url);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await weekly?.close();
-});
+withFaultSite((env) => ({ site, browser, stats: weekly } = env), { stats: true });
 
 const init = (server: string) => ({ consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model' }, server });
 type SyncAnswer = { sent: boolean; reason?: string; dueAt?: string };

@@ -7,14 +7,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { NONCE_PATTERN } from '../../../protocol/report.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeConfig, type ServerConfig } from '../../../server/config.ts';
 import { testTokenSettings } from '../token-key.ts';
 import { openSqliteStore, type SqliteStore } from '../../../server/storage/sqlite/sqlite-store.ts';
 import { startStaticServer } from '../../../scripts/static-server.js';
-import { ROOT, servedPath, snippetTag, watchPage, workerFollowsPage, type TestServer } from './harness.ts';
+import { launchBrowser, ROOT, servedPath, snippetTag, watchPage, workerFollowsPage, type TestServer } from './harness.ts';
 
 export type Win = { tacit: Record<string, (...a: unknown[]) => Promise<any>> & { loaded?: boolean } };
 
@@ -209,6 +210,26 @@ export async function startStatsServer(origin: string, epochSeconds = STATS_EPOC
 }
 
 export const STATS_EPOCH_SECONDS = 604_800;
+
+/**
+ * A test file's fault site and Chromium (with `stats`, also an aggregation server allowing the site),
+ * started before its tests and closed after them; `ready` hands them to the file's own variables.
+ */
+export function withFaultSite(ready: (env: { site: FaultSite; browser: Browser; stats: StatsServer }) => void, options: { stats?: boolean } = {}): void {
+  let env: { site?: FaultSite; browser?: Browser; stats?: StatsServer } = {};
+  beforeAll(async () => {
+    const site = await serveFaultSite();
+    env = { site };
+    if (options.stats) env.stats = await startStatsServer(site.url);
+    env.browser = await launchBrowser();
+    ready(env as { site: FaultSite; browser: Browser; stats: StatsServer });
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+    await env.stats?.close();
+  });
+}
 
 /** The start of the stats server's current epoch (it runs on the real clock). */
 export function serverEpochStart(epochSeconds = STATS_EPOCH_SECONDS, at = Date.now()): number {

@@ -11,21 +11,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newContext } from '../../support/browser/harness.ts';
-import { engineSettled, faultyWorker, inspectUntil, openShop, serveFaultSite, tacit, tacitWarnings, workerPath, type FaultSite } from '../../support/browser/fault-support.ts';
+import {
+  engineSettled,
+  faultyWorker,
+  inspectUntil,
+  openShop,
+  tacit,
+  tacitWarnings,
+  withFaultSite,
+  workerPath,
+  type FaultSite,
+} from '../../support/browser/fault-support.ts';
 
 let browser: Browser;
 let site: FaultSite;
 
-beforeAll(async () => {
-  site = await serveFaultSite();
-  browser = await launchBrowser();
-});
+withFaultSite((env) => ({ site, browser } = env));
 afterEach(() => {
   for (const path of [workerPath(), '/tacit/worker-real.js', '/tacit/worker-fault-hook.js']) site.unpage(path);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
 });
 
 const INIT = { consent: 'granted', catalog: '/catalog.json', model: { id: 'no-such-model', backend: 'wasm' }, engineTimeoutMs: 1500 };
