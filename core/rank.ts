@@ -73,10 +73,13 @@ const POOL_FACTOR = 4;
  */
 function topCandidates(scores: Float32Array, mask: Uint8Array, size: number): number[] {
   const pool: number[] = [];
+  if (size === 0) return pool;
+  // The score an item must beat to enter a full pool (the pool's last), kept at hand: most items don't.
+  let bar = -Infinity;
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const s = scores[i];
-    if (pool.length === size && !(s > scores[pool[size - 1]])) continue;
+    if (pool.length === size && !(s > bar)) continue;
     let at = pool.length === size ? size - 1 : pool.length;
     // Strictly greater moves up: an equal score stays behind the earlier item.
     while (at > 0 && s > scores[pool[at - 1]]) {
@@ -84,6 +87,7 @@ function topCandidates(scores: Float32Array, mask: Uint8Array, size: number): nu
       at--;
     }
     pool[at] = i;
+    if (pool.length === size) bar = scores[pool[size - 1]];
   }
   return pool;
 }
@@ -132,6 +136,32 @@ function indexOfItems(items: readonly CatalogItem[]): Map<string, number> {
     indexCache.set(items, index);
   }
   return index;
+}
+
+/** In stock or not, per items array (cached like the index above: items are not changed between calls). */
+const inStockCache = new WeakMap<readonly CatalogItem[], Uint8Array>();
+
+/**
+ * popularity.ts eligibleMask's rule, faster: the cached in-stock mask, then one lookup per excluded id
+ * rather than a pass over the catalogue comparing ids. (With duplicate ids, where one lookup would miss
+ * rows, the pass.)
+ */
+function eligibleRows(items: readonly CatalogItem[], index: Map<string, number>, excluded: ReadonlySet<string>[], contextItemId: string | undefined): Uint8Array {
+  if (index.size !== items.length) return eligibleMask(items, excluded, contextItemId);
+  let inStock = inStockCache.get(items);
+  if (!inStock) {
+    inStock = new Uint8Array(items.length);
+    for (let i = 0; i < items.length; i++) inStock[i] = items[i].inStock !== false ? 1 : 0;
+    inStockCache.set(items, inStock);
+  }
+  const mask = inStock.slice();
+  const drop = (id: string) => {
+    const row = index.get(id);
+    if (row !== undefined) mask[row] = 0;
+  };
+  if (contextItemId !== undefined) drop(contextItemId);
+  for (const set of excluded) for (const id of set) drop(id);
+  return mask;
 }
 
 /** Ranks catalogue items for a shopper; see the module comment. */
@@ -185,7 +215,7 @@ export function rank(input: RankInput): RankResult {
   if (entries.length === 0) return fallback();
   const strategy: ReasonKind = hasContext ? (fromHistory ? 'blend' : 'similar') : 'profile';
 
-  const mask = eligibleMask(items, excluded, context?.itemId);
+  const mask = eligibleRows(items, index, excluded, context?.itemId);
   const scores = hybridScores(signals, ranking, entries, mask);
   if (!(scores.weightSum > 0)) return fallback();
   let pool = topCandidates(scores.total, mask, Math.min(POOL_FACTOR * limit, items.length));

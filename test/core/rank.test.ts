@@ -57,6 +57,18 @@ describe('rank with a profile', () => {
     expect(ids(rank({ ...base, seen: new Set(['trail']), ranking: resolveRanking({ ...contentOnly, excludeSeen: true }) }))).not.toContain('trail');
   });
 
+  it('leaves out every row of an excluded id, also where the catalogue lists an id twice', () => {
+    // A catalogue with 'road' twice (validateCatalog drops repeats; rank() is given what it is given).
+    const twice = [...items, { ...items[1]!, title: 'Road Racer (again)' }];
+    const twiceMatrix = VectorMatrix.fromRows([...catalog.map(([, v]) => Float32Array.from(v)), vectorOf('road')]);
+    const base = { matrix: twiceMatrix, items: twice, profile: profileOf(['view', 1, 'trail']), now: NOW, ranking: contentOnly, limit: 8 };
+    expect(ids(rank(base)).filter((id) => id === 'road')).toHaveLength(2);
+    for (const excluded of [{ exclude: ['road'] }, { purchased: new Set(['road']) }, { inCart: new Set(['road']) }, { context: { itemId: 'road' } }]) {
+      expect(ids(rank({ ...base, ...excluded }))).not.toContain('road');
+    }
+    expect(ids(rank(base))).not.toContain('poncho'); // out of stock, either way
+  });
+
   it('diversifies with MMR: λ < 1 changes the order λ = 1 gives', () => {
     const profile = profileOf(['view', 1, 'trail'], ['view', 0.5, 'jacket', 1]);
     const pure = ids(rank({ matrix, items, profile, now: NOW, lambda: 1, limit: 3, ranking: contentOnly, exclude: ['trail', 'jacket'] }));
