@@ -119,6 +119,8 @@ describe('demo shop', () => {
     const loaded = await page.evaluate(() => (window as unknown as Win).tacit.inspect());
     expect(loaded.model).toMatchObject({ loaded: true, backend: 'js' });
     await page.getByTestId('panel-tab-recommendations').click();
+    // What the device keeps for the next page's first answers is shown with the rest of what is stored.
+    await expect.poll(() => page.getByTestId('saved-shelf').textContent(), { timeout: 10_000 }).toMatch(/^Kept on this device for the next page's first answers .*: 24 items, ranked /);
     await page.screenshot({ path: join(SHOTS, 'demo-runner.png') });
 
     await page.reload();
