@@ -11,6 +11,7 @@
 // Tacit's own database (created only by a grant) and a denial lasts for the page.
 
 import type { ConsentState } from './types.ts';
+import { localStore } from './storage/web-storage.ts';
 
 export const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'pending'];
 export const CONSENT_RECORD_KEY = 'tacit:consent';
@@ -45,14 +46,6 @@ export function initialConsent(inputs: ConsentInputs): ConsentDecision {
 
 export function globalPrivacyControl(): boolean {
   return (globalThis.navigator as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true;
-}
-
-function localStore(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null; // access throws where storage is blocked
-  }
 }
 
 /** The remembered decision, or null (none, unreadable or malformed). */

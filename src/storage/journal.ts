@@ -5,17 +5,10 @@
 
 import { JOURNAL_KEY as KEY } from '../../core/storage-names.ts';
 import type { NewEvent } from '../../worker/storage/store.ts';
-
-function storage(): Storage | null {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    return null; // access can throw where storage is blocked
-  }
-}
+import { sessionStore } from './web-storage.ts';
 
 export function saveJournal(events: readonly NewEvent[]): void {
-  const s = storage();
+  const s = sessionStore();
   if (!s) return;
   try {
     if (events.length === 0) s.removeItem(KEY);
@@ -27,7 +20,7 @@ export function saveJournal(events: readonly NewEvent[]): void {
 
 /** Reads and removes the journal; malformed entries are dropped. */
 export function takeJournal(): NewEvent[] {
-  const s = storage();
+  const s = sessionStore();
   if (!s) return [];
   try {
     const raw = s.getItem(KEY);
@@ -46,7 +39,7 @@ export function takeJournal(): NewEvent[] {
 
 export function clearJournal(): void {
   try {
-    storage()?.removeItem(KEY);
+    sessionStore()?.removeItem(KEY);
   } catch {
     // nothing stored then
   }

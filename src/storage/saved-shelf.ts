@@ -5,19 +5,12 @@
 
 import { savedShelfFrom, type SavedShelf } from '../../core/saved-shelf.ts';
 import { SAVED_SHELF_KEY as KEY } from '../../core/storage-names.ts';
-
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null; // access can throw where storage is blocked
-  }
-}
+import { localStore } from './web-storage.ts';
 
 /** What is stored, as stored (for export() and the QA panel), or null. */
 export function storedSavedShelf(): unknown {
   try {
-    return JSON.parse(storage()?.getItem(KEY) ?? 'null');
+    return JSON.parse(localStore()?.getItem(KEY) ?? 'null');
   } catch {
     return null;
   }
@@ -30,7 +23,7 @@ export function readSavedShelf(catalog: string): SavedShelf | null {
 
 export function writeSavedShelf(shelf: SavedShelf): void {
   try {
-    storage()?.setItem(KEY, JSON.stringify(shelf));
+    localStore()?.setItem(KEY, JSON.stringify(shelf));
   } catch {
     // Full or blocked: the next page then waits for its engine, as without a saved shelf.
   }
@@ -38,7 +31,7 @@ export function writeSavedShelf(shelf: SavedShelf): void {
 
 export function clearSavedShelf(): void {
   try {
-    storage()?.removeItem(KEY);
+    localStore()?.removeItem(KEY);
   } catch {
     // nothing stored then
   }
