@@ -244,10 +244,11 @@ export class Tacit {
   /**
    * Until the engine has loaded on this page, the shopper's own shelf comes from the one it saved on an
    * earlier page (core/saved-shelf.ts), at once, rather than after the worker's start. Only for requests
-   * that shelf answers exactly, with consent, and without an experiment (whose arm the worker draws).
+   * that shelf answers exactly, and with consent. (With an experiment, whose arm the worker draws, init
+   * reads no saved shelf.)
    */
   private answerFromSavedShelf(options: unknown, page: string): RecommendResult | null {
-    if (this.parts.runningEngine?.loaded || !this.mayWrite() || this.config.experiments.length > 0) return null;
+    if (this.parts.runningEngine?.loaded || !this.mayWrite()) return null;
     const request = plainShelfRequest(options);
     const shelf = this.savedShelf;
     if (!request || !shelf) return null;
