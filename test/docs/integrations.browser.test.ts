@@ -10,8 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStaticServer } from '../../scripts/static-server.js';
-import { ROOT, launchBrowser, newContext, readStoredEvents, watchPage, type TestServer } from '../support/browser/harness.ts';
+import { ROOT, launchBrowser, newContext, servePages, readStoredEvents, watchPage, type TestServer } from '../support/browser/harness.ts';
 
 /** The code blocks of the guide that name a file (```lang file=PATH), by path. */
 function guideFiles(): Map<string, string> {
@@ -50,21 +49,13 @@ beforeAll(async () => {
   mkdirSync(join(SHOP, 'views'), { recursive: true });
   write('feed.xml', feed());
   execFileSync('bash', ['-euo', 'pipefail', '-c', files.get('setup.sh')!], { cwd: SHOP, stdio: ['ignore', 'ignore', 'pipe'] });
-  site = await startStaticServer({
-    mounts: [
+  site = await servePages(
+    [
       { prefix: '/tacit/', dir: join(SHOP, 'public/tacit') },
       { prefix: '/', dir: join(SHOP, 'public') },
     ],
-    onRequest: (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/favicon.ico') return Boolean(res.writeHead(204).end());
-      const body = pages.get(path);
-      if (body === undefined) return false;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(body);
-      return true;
-    },
-  });
+    pages,
+  );
   browser = await launchBrowser();
 });
 afterAll(async () => {

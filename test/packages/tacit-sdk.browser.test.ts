@@ -9,8 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStaticServer } from '../../scripts/static-server.js';
-import { ROOT, launchBrowser, newContext, watchPage, type TestServer } from '../support/browser/harness.ts';
+import { ROOT, launchBrowser, newContext, servePages, watchPage, type TestServer } from '../support/browser/harness.ts';
 
 const PACKAGE = resolve(ROOT, 'packages/tacit-sdk');
 
@@ -26,19 +25,13 @@ let site: TestServer;
 const pages = new Map<string, string>();
 
 beforeAll(async () => {
-  site = await startStaticServer({
-    mounts: [
+  site = await servePages(
+    [
       { prefix: '/tacit/', dir: resolve(PACKAGE, 'dist/tacit') },
       { prefix: '/', dir: resolve(ROOT, 'test/support/browser/fixtures') },
     ],
-    onRequest: (req, res) => {
-      const body = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
-      if (body === undefined) return false;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(body);
-      return true;
-    },
-  });
+    pages,
+  );
   browser = await launchBrowser();
 });
 afterAll(async () => {

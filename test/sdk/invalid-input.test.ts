@@ -2,12 +2,12 @@
 // recommend()'s options, a catalogue of the wrong shape or with no items, an item on screen the catalogue
 // does not have, and a listener for an event that does not exist.
 
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../src/api.ts';
 import { sanitizeRecommendOptions } from '../../src/engine/recommend-options.ts';
 import { Tacit } from '../../src/sdk.ts';
+import { withFreshDevice } from '../support/fresh-device.ts';
 
 let warn: { mock: { calls: unknown[][] }; mockRestore(): void };
 const warnings = () => warn.mock.calls.map((call: unknown[]) => String(call[0]));
@@ -22,14 +22,7 @@ async function shop(body: unknown, status = 200) {
   return api;
 }
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  warn.mockRestore();
-  vi.unstubAllGlobals();
-});
+withFreshDevice((spy) => (warn = spy));
 
 describe('recommend() options', () => {
   it.each([

@@ -1,22 +1,15 @@
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../src/api.ts';
 import { initialConsent } from '../../src/consent.ts';
 import { Tacit } from '../../src/sdk.ts';
 import type { TacitError } from '../../src/types.ts';
+import { withFreshDevice } from '../support/fresh-device.ts';
 
 const dbExists = async () => (await indexedDB.databases()).some((d) => d.name === 'tacit');
 let warn: ReturnType<typeof vi.spyOn>;
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  warn.mockRestore();
-  vi.unstubAllGlobals();
-});
+withFreshDevice((spy) => (warn = spy));
 
 async function started(config = {}) {
   const sdk = new Tacit();

@@ -2,11 +2,11 @@
 // in-process over fake-indexeddb: a bad value is not reported before consent (there is no worker then,
 // and nothing uses it), and is reported once consent starts the worker, through the page's console.warn,
 // onError and on('error'), like every other config problem. Before, these warnings came at init().
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Tacit } from '../../src/sdk.ts';
 import type { TacitError } from '../../src/types.ts';
+import { withFreshDevice } from '../support/fresh-device.ts';
 
 // Without a model in unit tests the worker also warns 'model-failed'; these tests look at 'invalid-config'.
 const CATALOG = [
@@ -15,15 +15,7 @@ const CATALOG = [
 ];
 let warn: ReturnType<typeof vi.spyOn>;
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  vi.stubGlobal('fetch', async () => Response.json(CATALOG));
-});
-afterEach(() => {
-  warn.mockRestore();
-  vi.unstubAllGlobals();
-});
+withFreshDevice((spy) => (warn = spy), { catalog: CATALOG });
 
 const BAD = {
   ranking: { lambda: 2 },

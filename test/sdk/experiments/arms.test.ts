@@ -5,9 +5,10 @@
 // impression is recorded once per page, forget() deletes the arm.
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Tacit } from '../../../src/sdk.ts';
 import type { TacitConfig } from '../../../src/types.ts';
+import { withFreshDevice } from '../../support/fresh-device.ts';
 
 const CATALOG = [
   { id: 'a', title: 'Alpha', popularity: 3 },
@@ -17,15 +18,7 @@ const CATALOG = [
 const dbExists = async () => (await indexedDB.databases()).some((d) => d.name === 'tacit');
 let warn: ReturnType<typeof vi.spyOn>;
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  vi.stubGlobal('fetch', async () => Response.json(CATALOG));
-});
-afterEach(() => {
-  warn.mockRestore();
-  vi.unstubAllGlobals();
-});
+withFreshDevice((spy) => (warn = spy), { catalog: CATALOG });
 
 const experiment = (split: number[] = [1, 1]) => ({ id: 'shelf-1', arms: ['control', 'personal'], split });
 

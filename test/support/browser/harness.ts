@@ -92,6 +92,24 @@ export function serveTestSite(
 }
 
 /**
+ * A static server over `mounts` that also answers with the HTML a test puts in `pages` (path → page),
+ * and /favicon.ico with 204, so a missing icon is no console error.
+ */
+export function servePages(mounts: { prefix: string; dir: string }[], pages: ReadonlyMap<string, string>): Promise<TestServer> {
+  return startStaticServer({
+    mounts,
+    onRequest: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/favicon.ico') return Boolean(res.writeHead(204).end());
+      const body = pages.get(path);
+      if (body === undefined) return false;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+      return true;
+    },
+  } as never) as Promise<TestServer>;
+}
+
+/**
  * Where the build serves one of Tacit's files under /tacit/, by its content-hashed name
  * (servedPath('worker.js') → '/tacit/worker-AbC123xy.js'), from the build's table.
  */
