@@ -234,7 +234,8 @@ function experimentsAsGiven(input: unknown, warn: ResolveContext['warn']): unkno
   });
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

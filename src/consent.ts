@@ -60,13 +60,18 @@ export function readConsentRecord(): ConsentRecord | null {
   }
 }
 
+/** The day of a moment, as the consent record keeps it: 'YYYY-MM-DD' (UTC). */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 /** Remembers a decision (null forgets it). Returns whether it could be written. */
 export function writeConsentRecord(state: 'granted' | 'denied' | null, now: number): boolean {
   const store = localStore();
   if (!store) return false;
   try {
     if (state === null) store.removeItem(CONSENT_RECORD_KEY);
-    else store.setItem(CONSENT_RECORD_KEY, JSON.stringify({ state, day: new Date(now).toISOString().slice(0, 10) } satisfies ConsentRecord));
+    else store.setItem(CONSENT_RECORD_KEY, JSON.stringify({ state, day: dayOf(now) } satisfies ConsentRecord));
     return true;
   } catch {
     return false;

@@ -1,28 +1,26 @@
-// The Tacit SDK on the main thread: a thin facade. Each public call resolves its arguments and hands
-// off: validation to events.ts, the config to config.ts, consent to consent.ts, events to the recorder
-// (storage/recorder.ts: a buffer in memory, and the sessionStorage journal for pagehide), everything
-// else to the worker, the device's engine, through its client (engine/client.ts): storing, ranking,
-// the experiment's arm, segments, reports. The client is a separate chunk (parts.ts), loaded only after
-// a grant: at init for a grant found then, else at first need; it gets a narrow Host (host.ts), never
-// this class. Until the worker's engine has loaded, the shopper's own shelf comes from the one it saved
-// on the last page (core/saved-shelf.ts).
-// Before a grant (and after a denial) no worker starts: recommend() answers popularity on the main
-// thread (engine/fallback.ts), and nothing is stored or sent. forget() deletes the database from here
+// The Tacit SDK on the main thread: a thin facade. Each public call resolves its arguments and hands off:
+// validation to events.ts, the config to config.ts, consent to consent.ts, events to the recorder
+// (storage/recorder.ts: a buffer in memory, and the sessionStorage journal for pagehide), everything else
+// to the worker, the device's engine, through its client (engine/client.ts): storing, ranking, the
+// experiment's arm, segments, reports. The client is a separate chunk (parts.ts), loaded only after a
+// grant: at init for a grant found then, else at first need; it gets a narrow Host (host.ts), never this
+// class. Until the engine has loaded, the saved shelf answers (storage/saved-shelf.ts). Before a grant
+// (and after a denial) no worker starts: recommend() answers popularity on the main thread
+// (engine/fallback.ts), and nothing is stored or sent. forget() deletes the database from here
 // (storage/page-database.ts), worker or not.
 
 import { followPageViews } from './auto-page.ts';
-import { CONSENT_STATES, ConsentChannel, globalPrivacyControl, initialConsent, readConsentRecord, writeConsentRecord } from './consent.ts';
-import { resolveConfig, type ResolvedConfig } from './config.ts';
+import { CONSENT_STATES, ConsentChannel, dayOf, globalPrivacyControl, initialConsent, readConsentRecord, writeConsentRecord } from './consent.ts';
+import { isObject, resolveConfig, type ResolvedConfig } from './config.ts';
 import { validateEvent } from './events.ts';
 import { Debug } from './debug.ts';
 import type { Host } from './host.ts';
 import { Listeners } from './listeners.ts';
 import { PageShelves } from '../core/page-shelves.ts';
-import { fromSavedShelf, plainShelfRequest, type SavedShelf } from '../core/saved-shelf.ts';
 import { LazyParts } from './parts.ts';
 import { clearJournal, eventUid, saveJournal, takeJournal } from './storage/journal.ts';
 import { dropStoredGrant, eraseDeviceData, storedGrant } from './storage/page-database.ts';
-import { clearSavedShelf, readSavedShelf, storedSavedShelf, writeSavedShelf } from './storage/saved-shelf.ts';
+import { PageSavedShelf, storedSavedShelf, writeSavedShelf } from './storage/saved-shelf.ts';
 import { Recorder } from './storage/recorder.ts';
 import type {
   ConsentState,
@@ -62,8 +60,8 @@ export class Tacit {
   private readonly host: Host;
   private readonly parts: LazyParts;
   private readonly shelves = new PageShelves();
-  /** The engine's shelf from an earlier page, read at init with a grant; dropped with the shopper's data. */
-  private savedShelf: SavedShelf | null = null;
+  /** The engine's shelf from an earlier page (storage/saved-shelf.ts). */
+  private readonly savedShelf = new PageSavedShelf();
   private channel: ConsentChannel | null = null;
   /** debug: true's notes (calls, decisions, events) and the QA panel (debug.ts). */
   readonly debug: Debug;
@@ -180,8 +178,7 @@ export class Tacit {
     } catch (error) {
       this.warnings.report('export-failed', `export: could not read storage: ${describe(error)}`);
     }
-    // The shelf the page keeps for the next page (core/saved-shelf.ts) is stored data too.
-    const savedShelf = storedSavedShelf();
+    const savedShelf = storedSavedShelf(); // kept for the next page (storage/saved-shelf.ts): stored data too
     return {
       format: 'tacit-export/1',
       exportedAt: new Date(this.now()).toISOString(),
@@ -241,22 +238,12 @@ export class Tacit {
     };
   }
 
-  /**
-   * Until the engine has loaded on this page, the shopper's own shelf comes from the one it saved on an
-   * earlier page (core/saved-shelf.ts), at once, rather than after the worker's start. Only for requests
-   * that shelf answers exactly, and with consent. (With an experiment, whose arm the worker draws, init
-   * reads no saved shelf.)
-   */
+  /** Until the engine has loaded on this page, with consent, the saved shelf answers what it can exactly. */
   private answerFromSavedShelf(options: unknown, page: string): RecommendResult | null {
     if (this.parts.runningEngine?.loaded || !this.mayWrite()) return null;
-    const request = plainShelfRequest(options);
-    const shelf = this.savedShelf;
-    if (!request || !shelf) return null;
-    const items = fromSavedShelf(shelf, request.limit, this.shelves.excludeFor(page, 'profile', request.exclude));
-    if (!items) return null;
-    this.debug.decision('recommend-saved', { savedAt: shelf.savedAt, request });
-    this.shelves.record(page, 'profile', items.map((r) => r.id));
-    return { items, strategy: shelf.strategy, savedAt: shelf.savedAt };
+    const answer = this.savedShelf.answer(options, this.shelves, page);
+    if (answer) this.debug.decision('recommend-saved', { savedAt: answer.savedAt, options });
+    return answer;
   }
 
   on(name: TacitEventName, listener: (detail: unknown) => void): () => void {
@@ -311,7 +298,7 @@ export class Tacit {
     // A grant found at init (remembered, or the shop's default) starts the worker now, while the page
     // loads, and reads the shelf the engine saved on the last page, which answers until it has loaded.
     if (this.consentState === 'granted') {
-      if (this.config.catalog && this.config.experiments.length === 0) this.savedShelf = readSavedShelf(this.config.catalog);
+      if (this.config.catalog && this.config.experiments.length === 0) this.savedShelf.read(this.config.catalog);
       void this.parts.engine();
     }
     this.listeners.emit('ready', { consent: this.consentState, storage: this.storageKind });
@@ -340,7 +327,7 @@ export class Tacit {
     if (state === this.consentState && !forgotten) return;
     if (this.initDone) await this.initDone;
     if (forgotten) {
-      this.savedShelf = null;
+      this.savedShelf.drop();
       this.recorder.discard();
       clearJournal();
       await this.parts.stop();
@@ -354,8 +341,7 @@ export class Tacit {
 
   /** Deletes everything stored and stops the worker (a grant starts it again), from this page: worker or not. */
   private async erase(): Promise<void> {
-    this.savedShelf = null;
-    clearSavedShelf();
+    this.savedShelf.drop(true);
     this.recorder.discard();
     clearJournal();
     try {
@@ -410,12 +396,4 @@ export class Tacit {
     await (await this.parts.engine())?.start();
     await this.recorder.flush();
   }
-}
-
-function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,22 +1,20 @@
 // The on-device engine: it orchestrates. The catalogue comes from core/catalog.ts, item vectors from
-// item-vectors.ts, the shopper's profile from profile-store.ts, the model from the embedder it is given;
-// ranking and segments are core/ functions. It runs in the Web Worker (worker-api.ts serves it to the
-// page) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
+// item-vectors.ts, the shopper's profile from profile-store.ts, the store from engine-store.ts, the model
+// from the embedder it is given; ranking and segments are core/ functions. It runs in the Web Worker
+// (worker-api.ts serves it to the page) and, with Node's embedder and fake-indexeddb, in tests and the CLI.
 //
 // Raw events never leave this engine: it reads them from the device's storage (IndexedDB or its memory
 // store) and returns only rankings and segment scores.
 
 import { unknownContextItem, validateCatalog } from '../core/catalog.ts';
 import type { Embedder } from '../core/embedder.ts';
-import type { ExtraWords } from '../core/static-embedder.ts';
-import { readWordsSection, type VecFile } from '../core/vecfile.ts';
 import { contributionsAt, profileVector } from '../core/profile.ts';
 import { fallbackRank, type RankResult } from '../core/popularity.ts';
 import { rank } from '../core/rank.ts';
 import { assignSegments, type SegmentMatch } from '../core/segments.ts';
 import type { CatalogError, CatalogItem, Recommendation } from '../core/types.ts';
 import { VectorMatrix } from '../core/vectors.ts';
-import { neighbourIndexFromFile, type NeighbourIndex } from '../core/neighbours.ts';
+import type { NeighbourIndex } from '../core/neighbours.ts';
 import { DEFAULT_RANKING, type ResolvedRanking } from '../core/ranking-config.ts';
 import { SAVED_SHELF_SIZE, type SavedShelf } from '../core/saved-shelf.ts';
 import type { Taxonomy } from '../protocol/taxonomy.ts';
@@ -24,9 +22,10 @@ import { IndexedDBStore } from './storage/indexeddb-store.ts';
 import type { EventLog } from './storage/store.ts';
 import type { EmbedderOptions, EmbedderProgress } from './embedder.ts';
 import type { ModelExtras } from './model-loader.ts';
-import { fetchVectorFile, loadItemVectors, type EmbeddingCache, type VectorSource } from './item-vectors.ts';
+import { fetchVectorFile, loadItemVectors, neighboursOf, shopWordsOf, type VectorSource } from './item-vectors.ts';
 import { LazyModel } from './lazy-model.ts';
-import { ProfileStore, type ProfileKeeper } from './profile-store.ts';
+import { ProfileStore } from './profile-store.ts';
+import { EngineStoreConnection, type EngineStore } from './engine-store.ts';
 
 /**
  * Where the shopper's events are: in IndexedDB (read here, through the storage module), in the device
@@ -59,8 +58,7 @@ export interface RecommendRequest {
 /** A ranking as recommend() returns it. */
 export type RankedShelf = { items: Recommendation[]; strategy: string; limitedBy?: string };
 
-/** The device's store as the engine uses it: events, the saved profile, the item-vector cache. */
-export type EngineStore = EventLog & ProfileKeeper & EmbeddingCache & { close(): void };
+export type { EngineStore };
 
 export interface EngineDeps {
   /** Creates the model's embedder (worker/model-loader.ts picks the static path or transformers.js). */
@@ -95,10 +93,7 @@ export class Engine {
   private queryVectors = new Map<string, Float32Array>();
   private taxonomy: Taxonomy | null = null;
   private segmentMatrix: VectorMatrix | null = null;
-  private store: EngineStore | null = null;
-  private storeOpening: Promise<EngineStore | null> | null = null;
-  /** Counts forget()s: a store opened across one is closed, not kept. */
-  private storeGeneration = 0;
+  private readonly store: EngineStoreConnection;
   private readyPromise: Promise<void> | null = null;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -115,6 +110,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? Date.now;
+    this.store = new EngineStoreConnection(deps.openStore ?? (() => IndexedDBStore.open(READ_ONLY, this.now)));
   }
 
   /** Loads catalogue and model. Never rejects: a failed model leaves the fallback ranking working. */
@@ -145,9 +141,10 @@ export class Engine {
     this.info.modelId = this.config.model.model;
     try {
       const file = await vectorFile;
-      this.neighbours = this.readNeighbours(file);
+      const warn = (message: string) => this.deps.onWarning?.(message);
+      this.neighbours = file ? neighboursOf(file, this.items, warn) : null;
       const ours = file && file.modelId === this.config.model.model ? file : null;
-      this.model.shopWords = ours ? this.readShopWords(ours) : undefined;
+      this.model.shopWords = ours ? shopWordsOf(ours, warn) : undefined;
       // With the shop's vectors made by this model, nothing needs the model yet (lazy-model.ts).
       if (ours) this.model.shape = { modelId: ours.modelId, dtype: this.config.model.dtype ?? 'q8', dim: ours.dim };
       else await this.model.load();
@@ -168,27 +165,6 @@ export class Engine {
       this.matrix = null;
       this.info.status = 'failed';
       this.info.error = error instanceof Error ? error.message : String(error);
-    }
-  }
-
-  /** The shop's own words from its vector file (static models); a damaged section costs them, nothing else. */
-  private readShopWords(file: VecFile): ExtraWords | undefined {
-    try {
-      return readWordsSection(file);
-    } catch (error) {
-      this.deps.onWarning?.(`the vector file's shop words could not be read (${error instanceof Error ? error.message : String(error)})`);
-      return undefined;
-    }
-  }
-
-  /** The neighbours section of the shop's vector file; a damaged one costs the behaviour channel, not the engine. */
-  private readNeighbours(file: Awaited<ReturnType<typeof fetchVectorFile>>): NeighbourIndex | null {
-    if (!file) return null;
-    try {
-      return neighbourIndexFromFile(file, this.items);
-    } catch (error) {
-      this.deps.onWarning?.(`the vector file's neighbours could not be read (${error instanceof Error ? error.message : String(error)}); ranking without them`);
-      return null;
     }
   }
 
@@ -216,25 +192,7 @@ export class Engine {
 
   /** The device's store in this worker, while the shopper's events live in IndexedDB (consent given). */
   private openStore(): Promise<EngineStore | null> {
-    if (this.config.events !== 'indexeddb') return Promise.resolve(null);
-    // One opening at a time (load() and the first profile update may both ask); one begun before a
-    // forget() lets go of its connection instead of keeping it, or the page could not delete the database.
-    const generation = this.storeGeneration;
-    this.storeOpening ??= (this.deps.openStore ?? (() => IndexedDBStore.open(READ_ONLY, this.now)))().then(
-      (store) => {
-        if (generation !== this.storeGeneration) {
-          store.close();
-          return null;
-        }
-        this.store = store;
-        return store;
-      },
-      () => {
-        if (generation === this.storeGeneration) this.storeOpening = null;
-        return null; // no IndexedDB in this worker: rank from memory
-      },
-    );
-    return this.storeOpening;
+    return this.config.events === 'indexeddb' ? this.store.get() : Promise.resolve(null);
   }
 
   /** Where the shopper's events are read from now, or null when the engine may not read them. */
@@ -417,10 +375,7 @@ export class Engine {
     this.queryVectors.clear();
     this.info.lastRecommendations = null;
     this.info.lastSegments = [];
-    this.store?.close();
-    this.store = null;
-    this.storeOpening = null;
-    this.storeGeneration++;
+    this.store.close();
   }
 }
 

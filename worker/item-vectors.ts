@@ -7,7 +7,9 @@ import { itemText } from '../core/catalog.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { contentHash } from '../core/hash.ts';
 import type { CatalogItem } from '../core/types.ts';
-import { decodeVecFile, vecFileMatches, type VecFile } from '../core/vecfile.ts';
+import { neighbourIndexFromFile, type NeighbourIndex } from '../core/neighbours.ts';
+import type { ExtraWords } from '../core/static-embedder.ts';
+import { decodeVecFile, readWordsSection, vecFileMatches, type VecFile } from '../core/vecfile.ts';
 import { VectorMatrix, quantizeRow } from '../core/vectors.ts';
 import type { EmbeddingRecord } from './storage/schema.ts';
 
@@ -90,6 +92,26 @@ export async function fetchVectorFile(fetcher: typeof fetch, url: string | null)
     if (!response.ok) return null;
     return decodeVecFile(new Uint8Array(await response.arrayBuffer()));
   } catch {
+    return null;
+  }
+}
+
+/** The shop's own words from its vector file (static models); a damaged section costs them, nothing else. */
+export function shopWordsOf(file: VecFile, warn: (message: string) => void): ExtraWords | undefined {
+  try {
+    return readWordsSection(file);
+  } catch (error) {
+    warn(`the vector file's shop words could not be read (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+/** The neighbours section of the shop's vector file; a damaged one costs the behaviour channel, not the engine. */
+export function neighboursOf(file: VecFile, items: readonly CatalogItem[], warn: (message: string) => void): NeighbourIndex | null {
+  try {
+    return neighbourIndexFromFile(file, items);
+  } catch (error) {
+    warn(`the vector file's neighbours could not be read (${error instanceof Error ? error.message : String(error)}); ranking without them`);
     return null;
   }
 }
