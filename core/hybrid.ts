@@ -151,16 +151,27 @@ export function queryEntries(signals: RankSignals, ranking: ResolvedRanking, inp
   return entries.filter((e) => e.weight > 0);
 }
 
-/** log(1 + popularity) of every item, once per items array (items arrays are treated as immutable). */
-const popularities = new WeakMap<readonly CatalogItem[], Float32Array>();
-function logPopularity(items: readonly CatalogItem[]): Float32Array {
+/** log(1 + popularity) of every item, and the rows from most to least popular; once per items array (items arrays are treated as immutable). */
+interface Popularity {
+  values: Float32Array;
+  order: Uint32Array;
+}
+const popularities = new WeakMap<readonly CatalogItem[], Popularity>();
+function popularityOf(items: readonly CatalogItem[]): Popularity {
   let p = popularities.get(items);
   if (!p) {
-    p = new Float32Array(items.length);
-    for (let i = 0; i < items.length; i++) p[i] = Math.log1p(items[i].popularity ?? 0);
-    popularities.set(items, p);
+    const values = new Float32Array(items.length);
+    for (let i = 0; i < items.length; i++) values[i] = Math.log1p(items[i].popularity ?? 0);
+    const order = new Uint32Array(items.length).map((_, i) => i).sort((a, b) => values[b] - values[a]);
+    popularities.set(items, (p = { values, order }));
   }
   return p;
+}
+
+/** The most popular eligible item's value: the first eligible row in popularity order, not a pass over all. */
+function maxPopularity({ values, order }: Popularity, mask: Uint8Array): number {
+  for (let k = 0; k < order.length; k++) if (mask[order[k]]) return values[order[k]];
+  return 0;
 }
 
 export type Channel = keyof RankingChannels;
@@ -191,6 +202,8 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
   const weights = ranking.channels;
   let contentNorm = 0;
   let lexicalNorm = 0;
+  // Each channel's best eligible score: the channel is scaled by it.
+  const maxes = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
 
   if (weights.content > 0) {
     const q = new Float32Array(matrix.dim);
@@ -202,11 +215,15 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
       for (let k = 0; k < q.length; k++) meanDotQ += (mean[k] * q[k]) / contentNorm;
       const s = matrix.scoreAll(q, new Float32Array(n));
       // cos(q, x̂ⱼ − μ) = (x̂ⱼ·q̂ − μ·q̂) / ‖x̂ⱼ − μ‖; unrelated (negative) items and zero rows score 0.
+      // The best eligible score is kept in the same pass (a second pass over 10k rows costs as much).
+      let max = 0;
       for (let i = 0; i < n; i++) {
         const c = (s[i] - meanDotQ) * invRowNorm[i];
         s[i] = c > 0 ? c : 0;
+        if (mask[i] && s[i] > max) max = s[i];
       }
       raw.content = s;
+      maxes.content = max;
     }
   }
   if (weights.lexical > 0) {
@@ -214,7 +231,10 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
     for (const e of entries) accumulate(query, e.lexical, e.weight);
     for (const w of query.values()) lexicalNorm += w * w;
     lexicalNorm = Math.sqrt(lexicalNorm);
-    if (lexicalNorm > 0) raw.lexical = lexicalScores(lexical, query, new Float32Array(n));
+    if (lexicalNorm > 0) {
+      raw.lexical = lexicalScores(lexical, query, new Float32Array(n));
+      maxes.lexical = maxOver(raw.lexical, mask);
+    }
   }
   if (weights.behaviour > 0 && neighbours) {
     const s = new Float32Array(n);
@@ -225,18 +245,20 @@ export function hybridScores(signals: RankSignals, ranking: ResolvedRanking, ent
       const scores = neighbours.scores[e.row];
       for (let k = 0; k < rows.length; k++) (s[rows[k]] += e.weight * scores[k]), (any = true);
     }
-    if (any) raw.behaviour = s;
+    if (any) {
+      raw.behaviour = s;
+      maxes.behaviour = maxOver(s, mask);
+    }
   }
-  if (weights.popularity > 0) raw.popularity = logPopularity(items);
+  if (weights.popularity > 0) {
+    const popularity = popularityOf(items);
+    raw.popularity = popularity.values;
+    maxes.popularity = maxPopularity(popularity, mask);
+  }
 
   const scale = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
-  const maxes = { content: 0, lexical: 0, behaviour: 0, popularity: 0 };
   let weightSum = 0;
-  for (const channel of CHANNELS) {
-    const s = raw[channel];
-    if (s) maxes[channel] = maxOver(s, mask);
-    if (maxes[channel] > 0) weightSum += weights[channel];
-  }
+  for (const channel of CHANNELS) if (maxes[channel] > 0) weightSum += weights[channel];
   const total = new Float32Array(n);
   for (const channel of CHANNELS) {
     if (!(maxes[channel] > 0)) continue;

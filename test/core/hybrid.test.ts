@@ -97,6 +97,19 @@ describe('the hybrid ranker', () => {
     expect(rank({ matrix, items, profile: p, now: NOW, ranking: only({ popularity: 1 }) }).items[0].reason.text).toBe('Popular in this shop');
   });
 
+  it('scales each channel by its best eligible item: an excluded or sold-out best item does not shrink the rest', () => {
+    const p = profileOf(['view', 'a9809']);
+    const popularOnly = only({ popularity: 1 });
+    // The mug (popularity 50) is left out, so the glue (30) is the best candidate and scores 1.
+    const withoutMug = rank({ matrix, items, profile: p, now: NOW, ranking: popularOnly, exclude: ['mug'] });
+    expect(withoutMug.items[0]).toMatchObject({ id: 'glue', score: 1 });
+    const soldOut = items.map((item) => (item.id === 'mug' ? { ...item, inStock: false } : item));
+    expect(rank({ matrix, items: soldOut, profile: p, now: NOW, ranking: popularOnly }).items[0]).toMatchObject({ id: 'glue', score: 1 });
+    // Content: the closest eligible item scores 1 once the nailer itself is left out.
+    const content = rank({ matrix, items, profile: p, now: NOW, ranking: only({ content: 1 }), exclude: ['a9809'] });
+    expect(content.items[0].score).toBeCloseTo(1, 6);
+  });
+
   it('recency: the newest item leads; `recency` and `sessionContext` set how much', () => {
     const nailerLast = profileOf(['view', 'mug', 2], ['view', 'a9809', 0]);
     const mugLast = profileOf(['view', 'a9809', 2], ['view', 'mug', 0]);
