@@ -57,6 +57,15 @@ export function learnCatalogWords(embedder: StaticEmbedder, texts: readonly stri
   const idOf = new Map<string, number>();
   vocab.forEach((token, id) => idOf.set(token, id));
   const firstPiece = header.firstPieceRow ?? header.rows;
+  // A word's row: its own token's, or its lemma's where WordPiece reads it as the lemma and zero-vector
+  // endings (the model leaves "shoes" out of its vocabulary: shoe·##s means the same); `firstPiece` when it is
+  // spelled from meaningless pieces.
+  const rowOfWord = (word: string): number => {
+    const id = idOf.get(word);
+    if (id !== undefined) return rowOfToken[id]!;
+    const [first, ...rest] = embedder.tokenize(word).slice(1, -1).map((t) => (t < header.tokens ? rowOfToken[t]! : -1));
+    return first !== undefined && first >= 0 && first < firstPiece && rest.every((row) => row >= 0 && scales[row] === 0) ? first : firstPiece;
+  };
   const rowValues = (row: number, out: Float64Array, weight = 1) => {
     const scale = scales[row]!;
     for (let k = 0; k < dim; k++) out[k] += weight * table[row * dim + k]! * scale;
@@ -72,8 +81,7 @@ export function learnCatalogWords(embedder: StaticEmbedder, texts: readonly stri
     const rows: number[] = []; // (a row may repeat when two forms share it; counted per form)
     const unknownWords: string[] = [];
     for (const word of words) {
-      const id = idOf.get(word);
-      const row = id === undefined ? firstPiece : rowOfToken[id]!;
+      const row = rowOfWord(word);
       if (row === 0) continue; // a function word
       if (row < firstPiece) {
         rows.push(row);

@@ -52,6 +52,53 @@ export function buildTokenTable(input: TokenTableInput): TokenTable {
   return { tokens, rowOfToken: Int32Array.from(rows) };
 }
 
+/**
+ * The aliases WordPiece cannot do without. Greedy longest-match WordPiece already reads "shoes" as
+ * shoe·##s and "tomatoes" as tomato·##es; where every piece after the lemma is a zero vector (##s, ##es),
+ * mean pooling points exactly where the lemma does (a zero vector only adds to the count, which the final
+ * normalization divides out), so spelling the form out as a token adds nothing but bytes, twice: in
+ * tokenizer.json and in the compact model. Such forms are left out; "parties" (part·##ies), "bought" and
+ * "batteries" (batter·##ies) stay. Leaving one out can change how a longer form is read, so the check
+ * repeats until nothing changes. Continuations ("##holder") are kept as they are.
+ */
+export function aliasesWordPieceNeeds(input: TokenTableInput, zeroPieces: ReadonlySet<string>): Array<[form: string, lemma: string]> {
+  // What each token means: a word (its lemma) or nothing (row 0 and the zero pieces); other pieces mean themselves.
+  const meaning = new Map<string, string>();
+  for (const token of [...SPECIAL_TOKENS, ...input.functionWords]) meaning.set(token, '');
+  for (const word of input.words) meaning.set(word, word);
+  for (const [form, lemma] of input.aliases) meaning.set(form, lemma);
+  for (const piece of input.pieces) meaning.set(piece, zeroPieces.has(piece) ? '' : `piece:${piece}`);
+  const present = new Set(meaning.keys());
+  const readsAsLemma = (form: string, lemma: string): boolean => {
+    let start = 0;
+    let first = true;
+    while (start < form.length) {
+      let end = form.length;
+      let token: string | undefined;
+      for (; end > start; end--) {
+        const candidate = (start > 0 ? '##' : '') + form.slice(start, end);
+        if (present.has(candidate)) {
+          token = candidate;
+          break;
+        }
+      }
+      if (token === undefined || meaning.get(token) !== (first ? lemma : '')) return false;
+      first = false;
+      start = end;
+    }
+    return true;
+  };
+  const dropped = new Set<string>();
+  for (const [form] of input.aliases) if (!form.startsWith('##')) (dropped.add(form), present.delete(form));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [form, lemma] of input.aliases) {
+      if (dropped.has(form) && !readsAsLemma(form, lemma)) (dropped.delete(form), present.add(form), (changed = true));
+    }
+  }
+  return input.aliases.filter(([form]) => !dropped.has(form)).map(([form, lemma]) => [form, lemma]);
+}
+
 /** tokenizer.json in the Hugging Face `tokenizers` format (WordPiece, lowercasing BERT normalizer). */
 export function tokenizerJson(table: TokenTable): object {
   const vocab: Record<string, number> = {};

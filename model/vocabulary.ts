@@ -4,6 +4,7 @@
 
 import { FUNCTION_WORDS, inflectionsOf, irregularForms } from './morphology.ts';
 import { selectPieces } from './pieces.ts';
+import { aliasesWordPieceNeeds } from './tokenizer.ts';
 import { SHOP_ALIASES, SHOP_WORDS } from './shop-words.ts';
 import { isVocabularyWord } from './train.ts';
 import type { TrainedWords } from './train.ts';
@@ -120,6 +121,7 @@ export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, setting
   for (const synset of wordnet.synsets) for (const lemma of synset.lemmas) if (lemma === lemma.toLowerCase()) lowercaseLemmas.add(lemma);
   const proper = words.map((w, i) => i < trained.words.length && !lowercaseLemmas.has(w));
   for (const [form, lemma] of aliases) if (!form.startsWith('##')) spoken[wordIndex.get(lemma)!]! += spokenCounts.get(form) ?? 0;
-  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases + ${aliases.length - aliasCount - shopAliasCount} compound continuations, ${pieces.length} pieces`);
-  return { functionWords, words, vectors, frequency, spoken, proper, aliases, pieces, dim };
+  const needed = aliasesWordPieceNeeds({ functionWords, words, aliases, pieces }, ZERO_PIECES);
+  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases (${aliasCount + shopAliasCount - (needed.length - (aliases.length - aliasCount - shopAliasCount))} of them read by WordPiece as the word + ##s/##es, left out) + ${aliases.length - aliasCount - shopAliasCount} compound continuations, ${pieces.length} pieces`);
+  return { functionWords, words, vectors, frequency, spoken, proper, aliases: needed, pieces, dim };
 }

@@ -3,7 +3,7 @@
 // model, the shop's own words learnt from its catalogue), quantized into the vector file format
 // (core/vecfile.ts) with its sections. Embedding a few thousand titles takes a while on two cores,
 // so the file is cached in bench/results/tmp/recs/ (git-ignored) and reused while every row's content
-// hash and the model id still match.
+// hash, the model id and the model's files still match.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,13 +40,20 @@ export function tacitCatalog(data: Dataset): CatalogItem[] {
   return items;
 }
 
+/** Changes whenever the model's files do (its manifest lists their hashes), so a rebuilt model keeping its id gets new vectors. */
+function modelFingerprint(model: CatalogVectors['model']): string {
+  const dir = join(model.embedder.localModelPath ?? '', model.embedder.model ?? '');
+  const file = ['manifest.json', 'config.json'].map((name) => join(dir, name)).find((path) => existsSync(path));
+  return file ? contentHash(readFileSync(file, 'utf8')) : 'unknown';
+}
+
 export async function catalogVectors(data: Dataset, modelArg: string | undefined): Promise<CatalogVectors> {
   const model = await resolveModel(modelArg);
   const items = tacitCatalog(data);
   const texts = items.map(itemText);
   const hashes = texts.map(contentHash);
   const dir = join(TMP_DIR, 'recs');
-  const path = join(dir, `${data.name}.${model.modelId.replace(/[^\w.-]/g, '_')}.q8.v2.vec`);
+  const path = join(dir, `${data.name}.${model.modelId.replace(/[^\w.-]/g, '_')}.${modelFingerprint(model)}.q8.v2.vec`);
   if (existsSync(path)) {
     try {
       const bytes = readFileSync(path);

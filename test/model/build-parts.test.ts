@@ -6,7 +6,7 @@ import { baseForm, inflectionsOf } from '../../model/morphology.ts';
 import { pieceVector, selectPieces } from '../../model/pieces.ts';
 import { quantizeRows } from '../../model/static-graph.ts';
 import { csrFromRows, randomizedSvd } from '../../model/svd.ts';
-import { buildTokenTable } from '../../model/tokenizer.ts';
+import { aliasesWordPieceNeeds, buildTokenTable } from '../../model/tokenizer.ts';
 
 describe('morphology', () => {
   const lemmas = new Set(['shoe', 'box', 'story', 'shop', 'make', 'run', 'glasses', 'glass']);
@@ -75,6 +75,20 @@ describe('tokens and pieces', () => {
     expect(Array.from(table.rowOfToken)).toEqual([0, 0, 0, 0, 0, 0, 1, 2, 1, 3, 4]);
     expect(() => buildTokenTable({ functionWords: [], words: ['a'], aliases: [['b', 'missing']], pieces: [] })).toThrow(/unknown lemma/);
     expect(() => buildTokenTable({ functionWords: ['a'], words: ['a'], aliases: [], pieces: [] })).toThrow(/duplicate/);
+  });
+
+  it('leaves out the forms WordPiece already reads as their word plus zero-vector endings', () => {
+    const input = {
+      functionWords: ['the'],
+      words: ['shoe', 'tomato', 'party', 'part', 'batter', 'battery', 'box', 'boxe'],
+      aliases: [['shoes', 'shoe'], ['tomatoes', 'tomato'], ['parties', 'party'], ['batteries', 'battery'], ['boxes', 'box'], ['##shoe', 'shoe']] as [string, string][],
+      pieces: ['##s', '##es', '##ies', '##i', '##e'],
+    };
+    // shoe·##s and tomato·##es mean the lemma; part·##ies and batter·##ies would not; "boxes" would read
+    // as boxe·##s, another word; continuations stay.
+    expect(aliasesWordPieceNeeds(input, new Set(['##s', '##es']))).toEqual([['parties', 'party'], ['batteries', 'battery'], ['boxes', 'box'], ['##shoe', 'shoe']]);
+    // With ##es a real piece, "tomatoes" is needed too.
+    expect(aliasesWordPieceNeeds(input, new Set(['##s'])).map(([form]) => form)).toContain('tomatoes');
   });
 
   it('always covers every letter and digit, and skips taken strings', () => {

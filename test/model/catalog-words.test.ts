@@ -49,6 +49,16 @@ describe('catalogue words', () => {
     expect(Math.abs(cosine(plainBrand!, plainFilament!) - cosine(plainBrand!, plainSaucepan!))).toBeLessThan(0.1);
   });
 
+  it('knows a plural the model reads as its word plus ##s: it is not learned as a new word', () => {
+    // "printers" and "spools" are not tokens of the model: WordPiece reads printer·##s, spool·##s.
+    expect(base.model.vocab).not.toContain('printers');
+    const words = learnCatalogWords(base, [...CATALOG, 'Spools of filament for printers. Acme store', 'Printers and spools. Acme store']);
+    const shop = staticEmbedderFromModel(base.model, { extraWords: words });
+    const [printers, printer, spools, spool] = shop.embedSync(['printers', 'printer', 'spools', 'spool']);
+    expect(cosine(printers!, printer!)).toBeGreaterThan(0.999);
+    expect(cosine(spools!, spool!)).toBeGreaterThan(0.999);
+  });
+
   it('takes the weight off a word nearly every item has', async () => {
     const words = learnCatalogWords(base, CATALOG);
     const i = words.words.indexOf('store');

@@ -36,8 +36,8 @@ describe('default model manifest', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(expected.sha256);
   });
 
-  it('fits the 8 MB budget', () => {
+  it('fits the 8 MB budget (decimal: 8,000,000 bytes)', () => {
     const total = listFiles(dir).reduce((sum, name) => sum + readFileSync(join(dir, name)).length, 0);
-    expect(total).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(total).toBeLessThanOrEqual(8_000_000);
   });
 });
