@@ -6,6 +6,8 @@
 // share row 0, the zero vector; an inflected form shares the row of its lemma. The ONNX graph looks the
 // row up first, so the tokenizer stays a plain, self-consistent WordPiece vocabulary.
 
+import { WordPieceTokenizer } from '../core/wordpiece.ts';
+
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 const [PAD, UNK, CLS, SEP, MASK] = SPECIAL_TOKENS;
 
@@ -68,32 +70,17 @@ export function aliasesWordPieceNeeds(input: TokenTableInput, zeroPieces: Readon
   for (const word of input.words) meaning.set(word, word);
   for (const [form, lemma] of input.aliases) meaning.set(form, lemma);
   for (const piece of input.pieces) meaning.set(piece, zeroPieces.has(piece) ? '' : `piece:${piece}`);
-  const present = new Set(meaning.keys());
-  const readsAsLemma = (form: string, lemma: string): boolean => {
-    let start = 0;
-    let first = true;
-    while (start < form.length) {
-      let end = form.length;
-      let token: string | undefined;
-      for (; end > start; end--) {
-        const candidate = (start > 0 ? '##' : '') + form.slice(start, end);
-        if (present.has(candidate)) {
-          token = candidate;
-          break;
-        }
-      }
-      if (token === undefined || meaning.get(token) !== (first ? lemma : '')) return false;
-      first = false;
-      start = end;
-    }
-    return true;
-  };
-  const dropped = new Set<string>();
-  for (const [form] of input.aliases) if (!form.startsWith('##')) (dropped.add(form), present.delete(form));
+  const dropped = new Set(input.aliases.map(([form]) => form).filter((form) => !form.startsWith('##')));
   for (let changed = true; changed; ) {
     changed = false;
+    // The runtime's own WordPiece (core/wordpiece.ts) over the vocabulary as it would ship now.
+    const vocab = [...meaning.keys()].filter((token) => !dropped.has(token));
+    const tokenizer = new WordPieceTokenizer({ vocab, specialTokens: SPECIAL_TOKENS, unkToken: UNK, clsToken: CLS, sepToken: SEP, maxLength: 512 });
     for (const [form, lemma] of input.aliases) {
-      if (dropped.has(form) && !readsAsLemma(form, lemma)) (dropped.delete(form), present.add(form), (changed = true));
+      if (!dropped.has(form)) continue;
+      const ids: number[] = [];
+      tokenizer.wordPiece(form, ids);
+      if (!ids.every((id, k) => meaning.get(vocab[id]!) === (k === 0 ? lemma : ''))) (dropped.delete(form), (changed = true));
     }
   }
   return input.aliases.filter(([form]) => !dropped.has(form)).map(([form, lemma]) => [form, lemma]);

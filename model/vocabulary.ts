@@ -122,6 +122,7 @@ export function buildVocabulary(wordnet: WordNet, trained: TrainedWords, setting
   const proper = words.map((w, i) => i < trained.words.length && !lowercaseLemmas.has(w));
   for (const [form, lemma] of aliases) if (!form.startsWith('##')) spoken[wordIndex.get(lemma)!]! += spokenCounts.get(form) ?? 0;
   const needed = aliasesWordPieceNeeds({ functionWords, words, aliases, pieces }, ZERO_PIECES);
-  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases (${aliasCount + shopAliasCount - (needed.length - (aliases.length - aliasCount - shopAliasCount))} of them read by WordPiece as the word + ##s/##es, left out) + ${aliases.length - aliasCount - shopAliasCount} compound continuations, ${pieces.length} pieces`);
+  const compounds = aliases.length - aliasCount - shopAliasCount;
+  log(`vocabulary: ${trained.words.length} trained + ${shopWords.length} shop words, ${aliasCount} inflected forms + ${shopAliasCount} shop aliases (${aliases.length - needed.length} of them left out: WordPiece reads them as the word + ##s/##es) + ${compounds} compound continuations, ${pieces.length} pieces`);
   return { functionWords, words, vectors, frequency, spoken, proper, aliases: needed, pieces, dim };
 }
