@@ -1,7 +1,8 @@
 // The names of everything Tacit keeps on the device, in one place: the IndexedDB database and its kv
 // keys (worker/storage/schema.ts defines the stores), the sessionStorage journal, the saved shelf in
-// localStorage and the Cache Storage entries. The worker writes them; the page reads a few of them without the worker (the remembered
-// grant, forget() deleting everything), so they live here rather than beside the database code.
+// localStorage and the Cache Storage entries. The worker writes them; the page reads a few of them
+// without the worker (the remembered grant, forget() deleting everything), so they live here rather than
+// beside the database code.
 
 export const DB_NAME = 'tacit';
 
